@@ -1,0 +1,121 @@
+"""Command line: parse options, call one library function, print. Nothing else lives here."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import click
+
+from . import __version__
+from .atomic import OutputError
+from .campaign import Campaign, CampaignError, load_campaign
+from .spec import SpecError, SpecSet
+from .workdir import InitError, init_workdir
+
+EXIT_USAGE = 2
+EXIT_OUTPUT = 3
+
+
+class Problem(click.ClickException):
+    """A user-facing failure, printed in Vietnamese on stderr with no traceback."""
+
+    def show(self, file: Any = None) -> None:
+        click.echo(f"Lỗi: {self.format_message()}", err=True)
+
+
+class ConfigProblem(Problem):
+    """A usage or configuration problem: exit status 2."""
+
+    exit_code = EXIT_USAGE
+
+
+class OutputProblem(Problem):
+    """Outputs could not be written: exit status 3."""
+
+    exit_code = EXIT_OUTPUT
+
+
+def with_campaign(func: Callable[..., Any]) -> Callable[..., Any]:
+    """Add `-c/--campaign` and pass the loaded Campaign and SpecSet to the command."""
+
+    @click.option("-c", "--campaign", "campaign_path", type=click.Path(path_type=Path),
+                  help="Tệp campaign.toml (mặc định: cấu hình có sẵn của Văn phòng UBND tỉnh).")
+    @functools.wraps(func)
+    def wrapper(campaign_path: Path | None, **kwargs: Any) -> Any:
+        campaign, specs = load_configuration(campaign_path)
+        return func(campaign=campaign, specs=specs, **kwargs)
+
+    return wrapper
+
+
+def load_configuration(campaign_path: Path | None) -> tuple[Campaign, SpecSet]:
+    try:
+        campaign = load_campaign(campaign_path)
+        return campaign, campaign.load_specs()
+    except (CampaignError, SpecError) as exc:
+        raise ConfigProblem(str(exc)) from exc
+
+
+@click.group()
+@click.version_option(__version__, prog_name="dhtt-batch")
+def cli() -> None:
+    """Thu thập, kiểm tra, tổng hợp và báo cáo biểu mẫu đăng ký điển hình tiên tiến.
+
+    Ví dụ:  dhtt-batch template -o bieu-mau.xlsx
+    """
+
+
+@cli.command()
+@click.argument("directory", type=click.Path(path_type=Path))
+def init(directory: Path) -> None:
+    """Tạo thư mục làm việc: campaign.toml để sửa, thư mục inbox/ và hướng dẫn.
+
+    Ví dụ:  dhtt-batch init thi-dua-2025
+    """
+    try:
+        created = init_workdir(directory)
+    except InitError as exc:
+        raise ConfigProblem(str(exc)) from exc
+    for path in created:
+        click.echo(f"Đã tạo {path}", err=True)
+    click.echo(f"Bước tiếp theo: sửa {directory / 'campaign.toml'} rồi chạy "
+               f"dhtt-batch template -c {directory / 'campaign.toml'} --all-units "
+               f"-o {directory / 'bieu-mau'}", err=True)
+
+
+@cli.command()
+@with_campaign
+@click.option("-o", "--output", type=click.Path(path_type=Path), required=True,
+              help="Tệp .xlsx cần tạo, hoặc thư mục khi dùng --all-units.")
+@click.option("--unit", "unit_code", help="Mã đơn vị: ghi sẵn và khóa tên đơn vị trong biểu mẫu.")
+@click.option("--all-units", is_flag=True, help="Tạo một biểu mẫu riêng cho mỗi đơn vị.")
+def template(campaign: Campaign, specs: SpecSet, output: Path, unit_code: str | None,
+             all_units: bool) -> None:
+    """Tạo biểu mẫu Excel để các đơn vị điền.
+
+    Ví dụ:  dhtt-batch template --unit HCTC -o bieu-mau-HCTC.xlsx
+    """
+    from .template import write_all_units, write_template
+
+    if unit_code and all_units:
+        raise ConfigProblem("Chỉ dùng một trong hai tùy chọn --unit hoặc --all-units.")
+    unit = campaign.unit(unit_code) if unit_code else None
+    if unit_code and unit is None:
+        codes = ", ".join(u.code for u in campaign.units)
+        raise ConfigProblem(f"Không có đơn vị mã '{unit_code}' trong danh sách ({codes}).")
+    try:
+        if all_units:
+            paths = write_all_units(campaign, specs, output)
+            click.echo(f"Đã tạo {len(paths)} biểu mẫu trong {output}", err=True)
+        else:
+            write_template(campaign, specs, output, unit)
+            click.echo(f"Đã tạo biểu mẫu {output}", err=True)
+    except OutputError as exc:
+        raise OutputProblem(str(exc)) from exc
+
+
+def main() -> None:
+    cli(prog_name="dhtt-batch")

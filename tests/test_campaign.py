@@ -1,0 +1,75 @@
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+
+from dhtt_batch.campaign import CampaignError, default_campaign_path, load_campaign
+
+
+def test_default_campaign_reproduces_the_seed_office() -> None:
+    campaign = load_campaign()
+    assert campaign.agency.name == "Văn phòng UBND tỉnh Quảng Bình"
+    assert campaign.agency.parent == "UBND TỈNH QUẢNG BÌNH"
+    assert campaign.report.signer_authority == "KT. CHÁNH VĂN PHÒNG"
+    assert campaign.report.signer_name == "Phạm Thị Hồng Lê"
+    assert campaign.report.recipients[0] == "Sở Nội vụ"
+    assert campaign.unit("HCTC") is not None
+    assert campaign.unit("HCTC").name == "Phòng Hành chính - Tổ chức"  # type: ignore[union-attr]
+    assert len(campaign.units) >= 8
+    assert campaign.period.id == "2025"
+    assert campaign.period.label == "Năm 2025"
+    assert campaign.period.deadline == datetime(2025, 12, 20, 17, 0)
+
+
+def _campaign_with(tmp_path: Path, old: str, new: str) -> Path:
+    text = default_campaign_path().read_text(encoding="utf-8")
+    assert old in text, old
+    path = tmp_path / "campaign.toml"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    return path
+
+
+def test_period_kinds_give_ids_and_labels(tmp_path: Path) -> None:
+    campaign = load_campaign(_campaign_with(tmp_path, 'kind = "annual"', 'kind = "final"'))
+    assert campaign.period.id == "tong-ket-2025"
+    assert campaign.period.label == "Tổng kết giai đoạn 2021 - 2025 (năm 2025)"
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "message"),
+    [
+        ('kind = "annual"', 'kind = "yearly"',
+         "campaign.toml, mục [period] khóa 'kind': phải là một trong annual, midterm, final."),
+        ("year = 2025", 'year = "2025"', "campaign.toml, mục [period] khóa 'year': phải là năm"),
+        ('code = "TH"', 'code = "Tổng hợp"', "campaign.toml, đơn vị thứ 2: mã 'Tổng hợp' không"),
+        ('code = "TH"', 'code = "HCTC"', "campaign.toml, đơn vị thứ 2: mã đơn vị 'HCTC' bị trùng."),
+        ('email = "kinhte.vpubnd@quangbinh.gov.vn"', 'email = "kinhte"',
+         "campaign.toml, đơn vị thứ 3 (KT): địa chỉ thư 'kinhte' không hợp lệ."),
+        ("deadline = 2025-12-20T17:00:00", 'deadline = "20/12/2025"',
+         "campaign.toml, mục [period] khóa 'deadline': phải là ngày giờ"),
+        ('signer_name = "Phạm Thị Hồng Lê"', 'signer_name = ""',
+         "campaign.toml, mục [report] khóa 'signer_name': không được để trống."),
+        ('name = "Văn phòng UBND tỉnh Quảng Bình"', "name = Văn phòng",
+         "campaign.toml không đúng định dạng TOML"),
+    ],
+)
+def test_broken_campaign_names_the_key(tmp_path: Path, old: str, new: str, message: str) -> None:
+    with pytest.raises(CampaignError) as info:
+        load_campaign(_campaign_with(tmp_path, old, new))
+    assert message in str(info.value)
+
+
+def test_missing_campaign_file(tmp_path: Path) -> None:
+    with pytest.raises(CampaignError, match="Không tìm thấy tệp cấu hình"):
+        load_campaign(tmp_path / "nope.toml")
+
+
+def test_campaign_may_point_at_its_own_schemas(tmp_path: Path, schemas_copy: Path) -> None:
+    text = default_campaign_path().read_text(encoding="utf-8")
+    path = tmp_path / "campaign.toml"
+    path.write_text(text + '\n[template]\nschemas = "schemas"\n', encoding="utf-8")
+    campaign = load_campaign(path)
+    assert campaign.schemas_dir == schemas_copy
+    assert campaign.load_specs().info.name == "Thông tin đơn vị"
