@@ -117,5 +117,44 @@ def template(campaign: Campaign, specs: SpecSet, output: Path, unit_code: str | 
         raise OutputProblem(str(exc)) from exc
 
 
+@cli.command()
+@with_campaign
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="In kết quả dạng JSON ra stdout.")
+@click.option("--feedback", "feedback_dir", type=click.Path(path_type=Path),
+              help="Thư mục ghi bản sao đã đánh dấu lỗi cho từng tệp có lỗi.")
+def validate(campaign: Campaign, specs: SpecSet, paths: tuple[Path, ...], as_json: bool,
+             feedback_dir: Path | None) -> None:
+    """Kiểm tra các tệp biểu mẫu đã điền (tệp hoặc thư mục), chỉ rõ lỗi theo từng ô.
+
+    Mã thoát: 0 không có lỗi (có thể có cảnh báo), 1 có lỗi, 2 lỗi cách dùng hoặc cấu hình.
+
+    Ví dụ:  dhtt-batch validate inbox/ --feedback phan-hoi/
+    """
+    from .outputs.console import print_validation, stderr_console
+    from .outputs.feedback_files import write_all_feedback
+    from .outputs.validation_json import dumps, validation_document
+    from .validate import validate_paths
+
+    missing = [str(p) for p in paths if not p.exists()]
+    if missing:
+        raise ConfigProblem(f"Không tìm thấy: {', '.join(missing)}.")
+    result = validate_paths(paths, campaign, specs)
+    if not result.submissions:
+        raise ConfigProblem("Không có tệp nào để kiểm tra.")
+    try:
+        written = write_all_feedback(result, feedback_dir) if feedback_dir else []
+    except OutputError as exc:
+        raise OutputProblem(str(exc)) from exc
+    if as_json:
+        click.echo(dumps(validation_document(result)))
+    else:
+        print_validation(result, stderr_console())
+        if written:
+            click.echo(f"Đã ghi {len(written)} tệp phản hồi vào {feedback_dir}", err=True)
+    if result.has_errors:
+        raise SystemExit(1)
+
+
 def main() -> None:
     cli(prog_name="dhtt-batch")

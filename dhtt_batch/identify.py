@@ -1,0 +1,119 @@
+"""Whose file is it, and when did it arrive?
+
+The unit is told, in order, by the template's metadata (a per-unit template), the
+unit-information sheet, the sender recorded in a `<file>.meta.json` sidecar (written by
+`collect`), and the file name. The arrival time comes from the sidecar, else the date typed in
+the unit-information sheet, else the file's modification time.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from email.utils import parseaddr
+from pathlib import Path
+from typing import Any
+
+from .campaign import Campaign, Unit
+from .locate import header_key
+
+SIDECAR_SUFFIX = ".meta.json"
+
+
+@dataclass(frozen=True)
+class Identity:
+    code: str | None
+    source: str  # "metadata" | "info_sheet" | "sender" | "file_name" | ""
+    claimed: str | None = None  # a unit named in the file but not on the roster
+    conflict: str | None = None  # info sheet names another roster unit than the metadata
+
+
+def sidecar_path(path: Path) -> Path:
+    return path.with_name(path.name + SIDECAR_SUFFIX)
+
+
+def read_sidecar(path: Path) -> dict[str, Any]:
+    """The e-mail provenance beside a file, or {} when absent or unreadable."""
+    try:
+        data = json.loads(sidecar_path(path).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def slug(text: str) -> str:
+    """ASCII, lower-case, dash-separated: 'Phòng Tổng hợp' → 'phong-tong-hop'."""
+    text = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
+    text = "".join(c for c in text if not unicodedata.combining(c)).lower()
+    return re.sub(r"[^a-z0-9]+", "-", text).strip("-")
+
+
+def unit_by_text(campaign: Campaign, text: object) -> Unit | None:
+    if not isinstance(text, str) or not text.strip():
+        return None
+    key = header_key(text)
+    for unit in campaign.units:
+        if key in (header_key(unit.name), unit.code.casefold()):
+            return unit
+    return None
+
+
+def identify(campaign: Campaign, path: Path, meta: dict[str, str], info_unit: object,
+             sidecar: dict[str, Any]) -> Identity:
+    from_meta = campaign.unit(meta.get("unit_code", "")) if meta.get("unit_code") else None
+    from_info = unit_by_text(campaign, info_unit)
+    claimed = str(meta.get("unit_code") or "") if meta.get("unit_code") and not from_meta \
+        else None
+    if from_meta:
+        conflict = from_info.name if from_info and from_info != from_meta else None
+        return Identity(from_meta.code, "metadata", conflict=conflict)
+    if from_info:
+        return Identity(from_info.code, "info_sheet")
+    if isinstance(info_unit, str) and info_unit.strip():
+        claimed = claimed or info_unit.strip()
+    from_sender = _unit_by_sender(campaign, sidecar.get("sender") or sidecar.get("from"))
+    if from_sender:
+        return Identity(from_sender.code, "sender")
+    from_name = _unit_by_file_name(campaign, path)
+    if from_name:
+        return Identity(from_name.code, "file_name")
+    return Identity(None, "", claimed=claimed)
+
+
+def _unit_by_sender(campaign: Campaign, sender: object) -> Unit | None:
+    if not isinstance(sender, str):
+        return None
+    address = parseaddr(sender)[1].casefold()
+    return next((u for u in campaign.units if u.email and u.email.casefold() == address), None)
+
+
+def _unit_by_file_name(campaign: Campaign, path: Path) -> Unit | None:
+    name = path.name
+    for suffix in path.suffixes:
+        name = name.removesuffix(suffix)
+    tokens = set(re.split(r"[^A-Za-z0-9]+", name.upper()))
+    by_code = [u for u in campaign.units if u.code.upper() in tokens]
+    if len(by_code) == 1:
+        return by_code[0]
+    file_slug = slug(name)
+    by_name = [u for u in campaign.units if slug(u.name) in file_slug]
+    return max(by_name, key=lambda u: len(u.name)) if by_name else None
+
+
+def received_at(sidecar: dict[str, Any], info_date: object, path: Path) -> tuple[datetime, str]:
+    """When the submission arrived, and where that time came from."""
+    raw = sidecar.get("received") or sidecar.get("date")
+    if isinstance(raw, str):
+        try:
+            stamp = datetime.fromisoformat(raw.replace("Z", "+00:00"))
+            return (stamp.astimezone().replace(tzinfo=None) if stamp.tzinfo else stamp), "sender"
+        except ValueError:
+            pass
+    if isinstance(info_date, datetime):
+        return info_date, "info_sheet"
+    if isinstance(info_date, date):
+        return datetime.combine(info_date, time(0, 0)), "info_sheet"
+    return datetime.fromtimestamp(path.stat().st_mtime), "file_time"

@@ -1,0 +1,238 @@
+"""Find a spec's sheet, header row, columns and data rows inside a workbook as the unit left it.
+
+Units insert rows above the header, reorder, hide or slightly rename columns, leave the example
+row in and blank rows between data. Headers are matched after NFC, case folding and collapsing
+spaces and line breaks; near misses are accepted with a warning. Every data row keeps its
+original sheet row number, so findings point at the cell the clerk sees.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+
+from .findings import Finding, make_finding
+from .layout import EXAMPLE_MARKERS, REQUIRED_MARK
+from .reader import FORMULA_NO_VALUE, RawSheet
+from .spec import ColumnSpec, SheetSpec
+
+HEADER_SCAN_ROWS = 40
+_NUMBER_CELL = re.compile(r"^\(?\d{1,3}\)?$")
+_FUZZY_CUTOFF = 0.82
+
+
+def header_key(text: object) -> str:
+    """Comparable form of a header: NFC, case-folded, no '(*)', single spaces."""
+    value = unicodedata.normalize("NFC", str(text)).casefold()
+    value = value.replace(REQUIRED_MARK.strip().casefold(), " ").replace("*", " ")
+    return " ".join(value.split()).strip(" :.")
+
+
+def column_letter(number: int) -> str:
+    letters = ""
+    while number:
+        number, rem = divmod(number - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters
+
+
+@dataclass
+class LocatedTable:
+    """One criterion sheet of one file: raw values per spec key, with source rows."""
+
+    spec: SheetSpec
+    sheet: str
+    columns: dict[str, int]  # spec key → 1-based sheet column
+    frame: pd.DataFrame  # spec keys (raw values) + "_row"
+    findings: list[Finding] = field(default_factory=list)
+    missing_required: list[str] = field(default_factory=list)
+
+    def cell(self, key: str, row: int) -> str | None:
+        col = self.columns.get(key)
+        return f"{column_letter(col)}{row}" if col else None
+
+
+@dataclass
+class LocatedForm:
+    """The unit-information sheet: one value per field, with its cell."""
+
+    sheet: str
+    values: dict[str, Any]
+    cells: dict[str, str]
+    findings: list[Finding] = field(default_factory=list)
+
+
+def find_sheet(names: list[str], wanted: str) -> str | None:
+    if wanted in names:
+        return wanted
+    by_key = {header_key(n): n for n in names}
+    return by_key.get(header_key(wanted))
+
+
+def _header_lookup(spec: SheetSpec) -> dict[str, str]:
+    lookup: dict[str, str] = {}
+    for col in spec.columns:
+        for text in (col.header, *col.aliases):
+            lookup.setdefault(header_key(text), col.key)
+    return lookup
+
+
+def locate_table(raw: RawSheet, spec: SheetSpec, file: str) -> LocatedTable:
+    lookup = _header_lookup(spec)
+    header_index, matches = _best_header_row(raw.rows, lookup)
+    table = LocatedTable(spec, raw.name, {}, _empty_frame(spec))
+    if header_index is None or len(matches) < min(3, len(spec.columns)):
+        table.findings.append(make_finding("header_not_found", file, sheet=raw.name))
+        return table
+    table.columns = _map_columns(raw.rows[header_index], spec, lookup, file, raw.name,
+                                 header_index + 1, table.findings)
+    for col in spec.columns:
+        if col.key not in table.columns and (col.required or col.required_when):
+            table.missing_required.append(col.key)
+            table.findings.append(make_finding("missing_column", file, sheet=raw.name,
+                                               column=col.header))
+    table.frame = _data_frame(raw, spec, table, header_index, file)
+    return table
+
+
+def _best_header_row(rows: list[list[Any]], lookup: dict[str, str]
+                     ) -> tuple[int | None, set[str]]:
+    best: tuple[int | None, set[str]] = (None, set())
+    for index, row in enumerate(rows[:HEADER_SCAN_ROWS]):
+        texts = (header_key(v) for v in row if isinstance(v, str))
+        keys = {lookup[k] for k in texts if k in lookup}
+        if len(keys) > len(best[1]):
+            best = (index, keys)
+    return best
+
+
+def _map_columns(header: list[Any], spec: SheetSpec, lookup: dict[str, str], file: str,
+                 sheet: str, row: int, findings: list[Finding]) -> dict[str, int]:
+    columns: dict[str, int] = {}
+    leftovers: list[tuple[int, str]] = []
+    for number, value in enumerate(header, start=1):
+        text = str(value).strip() if value not in (None, "") else ""
+        key = lookup.get(header_key(text)) if text else None
+        if key and key not in columns:
+            columns[key] = number
+        elif text:
+            leftovers.append((number, text))
+    for number, text in leftovers:
+        candidates = {header_key(c.header): c for c in spec.columns if c.key not in columns}
+        close = difflib.get_close_matches(header_key(text), list(candidates), 1, _FUZZY_CUTOFF)
+        cell = f"{column_letter(number)}{row}"
+        if close:
+            col = candidates[close[0]]
+            columns[col.key] = number
+            findings.append(make_finding("renamed_column", file, sheet=sheet, cell=cell, row=row,
+                                         column=col.header, value=text))
+        else:
+            findings.append(make_finding("extra_column", file, sheet=sheet, cell=cell, row=row,
+                                         value=text))
+    return columns
+
+
+def _empty_frame(spec: SheetSpec) -> pd.DataFrame:
+    return pd.DataFrame({**{k: pd.Series(dtype=object) for k in spec.keys},
+                         "_row": pd.Series(dtype="int64")})
+
+
+def _data_frame(raw: RawSheet, spec: SheetSpec, table: LocatedTable, header_index: int,
+                file: str) -> pd.DataFrame:
+    positions = {key: col - 1 for key, col in table.columns.items()}
+    content_keys = [k for k in positions if k != "stt"]
+    records: list[list[Any]] = []
+    rows_numbers: list[int] = []
+    errors = raw.errors
+    for index in range(header_index + 1, len(raw.rows)):
+        row_number = index + 1
+        row = raw.rows[index]
+        values = {k: _cell(row, p) for k, p in positions.items()}
+        problems = {k: errors[(row_number, p + 1)] for k, p in positions.items()
+                    if (row_number, p + 1) in errors}
+        if not problems and all(values[k] is None for k in content_keys):
+            continue
+        if not problems and _is_number_row(values):
+            continue
+        if _is_example(values):
+            if _matches_example(values, spec):
+                continue
+            table.findings.append(make_finding(
+                "example_row_data", file, sheet=raw.name, cell=table.cell("stt", row_number),
+                row=row_number, column=spec.column("stt").header))
+        for key, problem in problems.items():
+            code = "formula_no_value" if problem == FORMULA_NO_VALUE else "error_value"
+            table.findings.append(make_finding(
+                code, file, sheet=raw.name, cell=table.cell(key, row_number), row=row_number,
+                column=spec.column(key).header, value=problem))
+        records.append([values.get(k) for k in spec.keys])
+        rows_numbers.append(row_number)
+    frame = pd.DataFrame(records, columns=spec.keys, dtype=object)
+    frame["_row"] = pd.Series(rows_numbers, dtype="int64")
+    return frame
+
+
+def _cell(row: list[Any], position: int) -> Any:
+    if position >= len(row):
+        return None
+    value = row[position]
+    if value == "" or (isinstance(value, str) and not value.strip()):
+        return None
+    return value
+
+
+def _is_number_row(values: dict[str, Any]) -> bool:
+    filled = [v for v in values.values() if v is not None]
+    return len(filled) >= 3 and all(_NUMBER_CELL.match(str(v).strip()) for v in filled) and \
+        any(str(v).startswith("(") for v in filled)
+
+
+def _is_example(values: dict[str, Any]) -> bool:
+    stt = values.get("stt")
+    return isinstance(stt, str) and stt.strip().casefold().rstrip(":") in EXAMPLE_MARKERS
+
+
+def _matches_example(values: dict[str, Any], spec: SheetSpec) -> bool:
+    for col in spec.columns:
+        if col.key == "stt" or col.key not in values:
+            continue
+        if _comparable(values[col.key], col) != _comparable(col.example, col):
+            return False
+    return True
+
+
+def _comparable(value: Any, col: ColumnSpec) -> str:
+    if value is None:
+        return ""
+    if hasattr(value, "strftime"):
+        return value.strftime("%Y-%m-%d")
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return header_key(value)
+
+
+def locate_form(raw: RawSheet, spec: SheetSpec, file: str) -> LocatedForm:
+    """Fields are found by their label in the first columns; the value is the next cell."""
+    lookup = _header_lookup(spec)
+    form = LocatedForm(raw.name, {}, {})
+    for index, row in enumerate(raw.rows[:60]):
+        for position, value in enumerate(row[:4]):
+            key = lookup.get(header_key(value)) if isinstance(value, str) else None
+            if key is None or key in form.cells:
+                continue
+            target = position + 1
+            form.cells[key] = f"{column_letter(target + 1)}{index + 1}"
+            form.values[key] = _cell(row, target) if target < len(row) else None
+            problem = raw.errors.get((index + 1, target + 1))
+            if problem:
+                code = "formula_no_value" if problem == FORMULA_NO_VALUE else "error_value"
+                form.findings.append(make_finding(code, file, sheet=raw.name,
+                                                  cell=form.cells[key], row=index + 1,
+                                                  column=spec.column(key).header, value=problem))
+            break
+    return form

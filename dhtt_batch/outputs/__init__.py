@@ -1,0 +1,1 @@
+"""Everything dhtt-batch writes for people: consolidated workbook, feedback, manifest, console."""

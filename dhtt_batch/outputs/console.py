@@ -1,0 +1,37 @@
+"""What the officer reads on the terminal (stderr): findings grouped by file, and summaries."""
+
+from __future__ import annotations
+
+from rich.console import Console
+from rich.table import Table
+
+from ..findings import ERROR
+from ..validate import ValidationResult
+
+
+def stderr_console() -> Console:
+    return Console(stderr=True, highlight=False, soft_wrap=False)
+
+
+def print_validation(result: ValidationResult, console: Console) -> None:
+    for sub in result.submissions:
+        findings = result.findings_for(sub)
+        errors = sum(1 for f in findings if f.severity == ERROR)
+        read, accepted, rejected = result.row_counts(sub)
+        unit = f" [{sub.identity.code}]" if sub.identity.code else ""
+        verdict = "[green]đạt[/green]" if not errors else f"[red]{errors} lỗi[/red]"
+        console.print(f"[bold]{sub.display}[/bold]{unit}: {verdict}, "
+                      f"{len(findings) - errors} cảnh báo; {read} dòng đọc, {accepted} dòng "
+                      f"hợp lệ, {rejected} dòng bị loại")
+        if not findings:
+            continue
+        table = Table(show_header=True, header_style="bold", expand=False)
+        for title in ("Sheet", "Ô", "Mức độ", "Nội dung"):
+            table.add_column(title, overflow="fold")
+        for f in findings:
+            level = "[red]Lỗi[/red]" if f.severity == ERROR else "[yellow]Cảnh báo[/yellow]"
+            table.add_row(f.sheet or "", f.cell or "", level, f.message)
+        console.print(table)
+    total_errors = sum(1 for f in result.findings if f.severity == ERROR)
+    console.print(f"Tổng cộng: {len(result.submissions)} tệp, {total_errors} lỗi, "
+                  f"{len(result.findings) - total_errors} cảnh báo.")

@@ -1,0 +1,230 @@
+"""Files → findings + clean rows.
+
+All files are read and located first; then every criterion is normalised and validated in one
+pandera pass over the rows of all files, and each failure is mapped back to (file, sheet, cell).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pandera.pandas as pa
+
+from .campaign import Campaign
+from .findings import ERROR, Finding, make_finding, sort_findings
+from .normalize import Change, normalize_column
+from .schema import SEP, build_schema, condition_text, expected_text
+from .spec import SheetSpec, SpecSet
+from .submission import Submission, discover, load_submission
+
+ACCEPTED, REJECTED = "accepted", "rejected"
+Progress = Callable[[str], None]
+_CELL_PROBLEMS = {"error_value", "formula_no_value"}
+
+
+@dataclass
+class ValidationResult:
+    submissions: list[Submission]
+    criteria: dict[str, pd.DataFrame]  # sheet name → rows of all files, normalised, with status
+    info: pd.DataFrame  # one row per readable submission (by "_src"), normalised
+    findings: list[Finding]
+
+    def findings_for(self, sub: Submission) -> list[Finding]:
+        return [f for f in self.findings if f.file == sub.display]
+
+    def row_counts(self, sub: Submission) -> tuple[int, int, int]:
+        """(read, accepted, rejected) rows of one submission."""
+        read = accepted = 0
+        for frame in self.criteria.values():
+            mine = frame[frame["_src"] == sub.index]
+            read += len(mine)
+            accepted += int((mine["_status"] == ACCEPTED).sum())
+        return read, accepted, read - accepted
+
+    @property
+    def has_errors(self) -> bool:
+        return any(f.severity == ERROR for f in self.findings)
+
+
+def _int(value: Any) -> int:
+    return int(value)
+
+
+def display_name(path: Path) -> str:
+    return path.as_posix()
+
+
+def validate_paths(paths: Iterable[Path], campaign: Campaign, specs: SpecSet,
+                   today: date | None = None, progress: Progress | None = None
+                   ) -> ValidationResult:
+    files = discover(paths)
+    subs = []
+    for index, path in enumerate(files):
+        if progress:
+            progress(path.name)
+        subs.append(load_submission(index, path, display_name(path), campaign, specs))
+    return validate_submissions(subs, campaign, specs, today or date.today())
+
+
+def validate_submissions(subs: list[Submission], campaign: Campaign, specs: SpecSet,
+                         today: date) -> ValidationResult:
+    findings: list[Finding] = [f for s in subs for f in s.findings]
+    info, info_findings = _validate_info(subs, specs, campaign, today)
+    findings.extend(info_findings)
+    criteria: dict[str, pd.DataFrame] = {}
+    for spec in specs.criteria:
+        frame, sheet_findings = _validate_criterion(subs, spec, today)
+        criteria[spec.name] = frame
+        findings.extend(sheet_findings)
+    units = {s.display: s.identity.code for s in subs}
+    findings = [dataclasses.replace(f, unit=units.get(f.file)) for f in _drop_shadowed(findings)]
+    return ValidationResult(subs, criteria, info, sort_findings(findings))
+
+
+def _validate_info(subs: list[Submission], specs: SpecSet, campaign: Campaign, today: date
+                   ) -> tuple[pd.DataFrame, list[Finding]]:
+    spec = specs.info
+    forms = [(s, s.form) for s in subs if s.form is not None and not s.blocked]
+    frame = pd.DataFrame([{**{k: f.values.get(k) for k in spec.keys}, "_src": s.index}
+                          for s, f in forms], columns=[*spec.keys, "_src"], dtype=object)
+    by_src = {s.index: s for s in subs}
+
+    def locate(index: Any, key: str) -> Where:
+        sub = by_src[_int(frame.at[index, "_src"])]
+        assert sub.form is not None
+        cell = sub.form.cells.get(key)
+        row = int(cell.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ")) if cell else None
+        return sub, sub.form.sheet, cell, row
+
+    units = tuple(u.name for u in campaign.units)
+    frame, findings = _check_frame(frame, spec, today, locate, choices={"don_vi": units},
+                                   units=units)
+    return frame, findings
+
+
+def _validate_criterion(subs: list[Submission], spec: SheetSpec, today: date
+                        ) -> tuple[pd.DataFrame, list[Finding]]:
+    parts = []
+    for sub in subs:
+        table = sub.tables.get(spec.name)
+        if table is not None and len(table.frame):
+            part = table.frame.copy()
+            part["_src"] = sub.index
+            parts.append(part)
+    columns = [*spec.keys, "_row", "_src"]
+    frame = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=columns)
+    frame = frame.astype({k: object for k in spec.keys})
+    by_src = {s.index: s for s in subs}
+
+    def locate(index: Any, key: str) -> Where:
+        sub = by_src[_int(frame.at[index, "_src"])]
+        row = _int(frame.at[index, "_row"])
+        table = sub.tables[spec.name]
+        return sub, table.sheet, table.cell(key, row), row
+
+    frame, findings = _check_frame(frame, spec, today, locate)
+    findings.extend(_duplicate_rows(frame, spec, locate))
+    located = [f for s in subs if spec.name in s.tables for f in s.tables[spec.name].findings]
+    frame["_status"] = _statuses(frame, [*findings, *located], spec, by_src)
+    return frame, findings
+
+
+Where = tuple[Submission, str, str | None, int | None]  # file, actual sheet name, cell, row
+Locate = Callable[[Any, str], Where]
+
+
+def _check_frame(frame: pd.DataFrame, spec: SheetSpec, today: date, locate: Locate,
+                 choices: dict[str, tuple[str, ...]] | None = None,
+                 units: tuple[str, ...] = ()) -> tuple[pd.DataFrame, list[Finding]]:
+    """Normalise every column, then one lazy pandera pass; both yield findings."""
+    findings: list[Finding] = []
+    for col in spec.columns:
+        extra = (choices or {}).get(col.key, col.choices)
+        frame[col.key], changes = normalize_column(frame[col.key], col, extra)
+        findings.extend(_change_finding(c, spec, locate) for c in changes)
+    if len(frame):
+        findings.extend(_schema_findings(frame, spec, today, locate, units))
+    return frame, findings
+
+
+def _change_finding(change: Change, spec: SheetSpec, locate: Locate) -> Finding:
+    sub, sheet, cell, row = locate(change.index, change.key)
+    return make_finding(change.code, sub.display, sheet=sheet, cell=cell, row=row,
+                        column=spec.column(change.key).header, value=change.value,
+                        expected=change.expected, detail=change.detail)
+
+
+def _schema_findings(frame: pd.DataFrame, spec: SheetSpec, today: date, locate: Locate,
+                     units: tuple[str, ...]) -> list[Finding]:
+    schema = build_schema(spec, today, units)
+    try:
+        schema.validate(frame, lazy=True)
+        return []
+    except pa.errors.SchemaErrors as exc:
+        failures = exc.failure_cases
+    failures = failures[failures["index"].notna()]
+    failures = failures.drop_duplicates(subset=["check", "index"])
+    findings = []
+    for check, index, value in zip(failures["check"], failures["index"],
+                                   failures["failure_case"], strict=True):
+        code, _, key = str(check).partition(SEP)
+        if not key:
+            continue
+        col = spec.column(key)
+        sub, sheet, cell, row = locate(index, key)
+        detail: object = None
+        if code in ("required_when", "blank_when"):
+            detail = condition_text(code, col, spec)
+            value = frame.at[index, key]
+        elif code == "too_long":
+            detail = len(str(value))
+        findings.append(make_finding(
+            code, sub.display, sheet=sheet, cell=cell, row=row, column=col.header,
+            value=value, expected=expected_text(code, col, spec, today), detail=detail,
+            hint=col.help))
+    return findings
+
+
+def _drop_shadowed(findings: list[Finding]) -> list[Finding]:
+    """A cell showing #N/A also fails 'required'; the error-value finding says it better."""
+    flagged = {(f.file, f.sheet, f.cell) for f in findings if f.code in _CELL_PROBLEMS}
+    return [f for f in findings
+            if f.code in _CELL_PROBLEMS or (f.file, f.sheet, f.cell) not in flagged]
+
+
+def _duplicate_rows(frame: pd.DataFrame, spec: SheetSpec, locate: Locate) -> list[Finding]:
+    keys = [k for k in spec.keys if k != "stt"]
+    if frame.empty:
+        return []
+    hashable = frame[keys].map(lambda v: v if v is None else str(v))
+    hashable["_src"] = frame["_src"]
+    duplicated = hashable.duplicated(keep="first")
+    if not duplicated.any():
+        return []
+    first_row = frame["_row"].groupby([hashable[c] for c in hashable.columns],
+                                      dropna=False).transform("first")
+    findings = []
+    for index in frame.index[duplicated]:
+        sub, sheet, cell, row = locate(index, "ho_ten" if "ho_ten" in keys else keys[0])
+        findings.append(make_finding("duplicate_row", sub.display, sheet=sheet, cell=cell,
+                                     row=row, detail=int(first_row[index])))
+    return findings
+
+
+def _statuses(frame: pd.DataFrame, findings: list[Finding], spec: SheetSpec,
+              by_src: dict[int, Submission]) -> pd.Series:
+    # Only this criterion's findings arrive here, so (file, row) names one row.
+    bad_rows = {(f.file, f.row) for f in findings if f.severity == ERROR and f.row is not None}
+    bad_subs = {i for i, s in by_src.items()
+                if s.blocked or (spec.name in s.tables and s.tables[spec.name].missing_required)}
+    displays = frame["_src"].map(lambda i: by_src[int(i)].display)
+    rejected = [(d, int(r)) in bad_rows or int(s) in bad_subs
+                for d, r, s in zip(displays, frame["_row"], frame["_src"], strict=True)]
+    return pd.Series([REJECTED if r else ACCEPTED for r in rejected], index=frame.index,
+                     dtype=object)
