@@ -165,6 +165,7 @@ def _data_frame(raw: RawSheet, spec: SheetSpec, table: LocatedTable, header_inde
             table.findings.append(make_finding(
                 "example_row_data", file, sheet=raw.name, cell=table.cell("stt", row_number),
                 row=row_number, column=spec.column("stt").header))
+            values["stt"] = None  # the marker is reported above, not as a bad number
         for key, problem in problems.items():
             code = "formula_no_value" if problem == FORMULA_NO_VALUE else "error_value"
             table.findings.append(make_finding(

@@ -51,7 +51,8 @@ def normalize_column(series: pd.Series, col: ColumnSpec,
     changes: list[Change] = []
     values = _to_text_where_text(series, col, changes)
     if col.type in ("integer", "year"):
-        values = values.map(_integer)
+        # A list keeps Python ints: Series.map would turn ints beside None into floats.
+        values = pd.Series([_integer(v) for v in values], index=values.index, dtype=object)
     elif col.type == "date":
         values = _dates(values, col, changes)
     elif col.type in ("choice", "unit") and choices:

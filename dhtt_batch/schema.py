@@ -8,6 +8,7 @@ checks pass values of the wrong type so each mistake is reported once, by the ri
 
 from __future__ import annotations
 
+import numbers
 import re
 from collections.abc import Callable
 from datetime import date
@@ -40,7 +41,7 @@ def _check(code: str, col: ColumnSpec, test: SeriesTest, ignore_na: bool = True)
 
 
 def _is_int(value: object) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool)
+    return isinstance(value, numbers.Integral) and not isinstance(value, bool)
 
 
 def _column_checks(col: ColumnSpec, today: date, units: tuple[str, ...]) -> list[pa.Check]:

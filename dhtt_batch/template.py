@@ -229,14 +229,15 @@ def _prepare_column(ws: Worksheet, spec: SheetSpec, col: ColumnSpec, index: int,
                     lists: _ListsSheet, today: date) -> None:
     letter = get_column_letter(index)
     area = f"{letter}{FIRST_DATA_ROW}:{letter}{LAST_ROW}"
-    for row in range(FIRST_DATA_ROW, LAST_ROW + 1):
-        cell = ws.cell(row=row, column=index)
-        cell.protection = UNLOCKED
-        cell.alignment = WRAP_TOP
-        if col.type == "date":
-            cell.number_format = "DD/MM/YYYY"
-        elif col.type in ("text", "decision_number", "phone"):
-            cell.number_format = "@"
+    # A column style (not 1000 styled cells) unlocks and formats every row, inserted or not;
+    # the cells the template writes above the data keep their own locked style.
+    dimension = ws.column_dimensions[letter]
+    dimension.protection = UNLOCKED
+    dimension.alignment = WRAP_TOP
+    if col.type == "date":
+        dimension.number_format = "DD/MM/YYYY"
+    elif col.type in ("text", "decision_number", "phone"):
+        dimension.number_format = "@"
     if col.type == "choice":
         dv = _list_validation(col, lists.add(col.choices_from or f"{spec.name}.{col.key}",
                                              col.choices))

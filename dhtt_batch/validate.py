@@ -129,6 +129,10 @@ def _validate_criterion(subs: list[Submission], spec: SheetSpec, today: date
         return sub, table.sheet, table.cell(key, row), row
 
     frame, findings = _check_frame(frame, spec, today, locate)
+    # A column missing from a sheet is reported once (missing_column), not on every row.
+    missing = {(s.display, spec.column(k).header) for s in subs if spec.name in s.tables
+               for k in s.tables[spec.name].missing_required}
+    findings = [f for f in findings if (f.file, f.column) not in missing]
     findings.extend(_duplicate_rows(frame, spec, locate))
     located = [f for s in subs if spec.name in s.tables for f in s.tables[spec.name].findings]
     frame["_status"] = _statuses(frame, [*findings, *located], spec, by_src)

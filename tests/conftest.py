@@ -1,14 +1,19 @@
 from __future__ import annotations
 
 import shutil
+from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from openpyxl import Workbook
 
 from dhtt_batch.campaign import Campaign, load_campaign
+from dhtt_batch.fill import fill_template
 from dhtt_batch.spec import SpecSet, load_specs
 from dhtt_batch.template import build_template
+from dhtt_batch.validate import ValidationResult, validate_paths
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -46,3 +51,69 @@ def schemas_copy(tmp_path: Path) -> Path:
 
 def soffice() -> str | None:
     return shutil.which("soffice") or shutil.which("libreoffice")
+
+
+# --- filled workbooks -----------------------------------------------------------------------
+
+VALID_INFO = {
+    "don_vi": "Phòng Tổng hợp", "nguoi_lap": "Lê Thị Hoa", "dien_thoai": "0232 3822 123",
+    "email": "hoa.le@example.gov.vn", "ngay_lap": date(2025, 12, 10),
+    "thu_truong": "Nguyễn Văn Nam",
+}
+_COMMON = {
+    "doi_tuong": "Cá nhân", "ho_ten": "Trần Văn Bình", "gioi_tinh": "Nam", "nam_sinh": 1984,
+    "chuc_vu": "Chuyên viên", "don_vi_cong_tac": "Phòng Tổng hợp",
+    "giai_doan": "Đang bồi dưỡng",
+    "tom_tat_thanh_tich": "Hoàn thành xuất sắc nhiệm vụ hai năm liền, có hai sáng kiến.",
+    "danh_hieu": "Chiến sĩ thi đua cơ sở", "so_quyet_dinh": "45/QĐ-VPUBND",
+    "ngay_quyet_dinh": date(2024, 1, 15), "hinh_thuc_de_nghi": "Biểu dương",
+}
+VALID_ROWS: dict[str, dict[str, object]] = {
+    "a_HCM": {**_COMMON, "noi_dung_dot_pha": "Số hóa quy trình trình ký văn bản điện tử",
+              "muc_do_hoan_thanh": "Hoàn thành xuất sắc nhiệm vụ",
+              "pham_vi_lan_toa": "Toàn cơ quan"},
+    "b_CCHC": {**_COMMON, "ten_mo_hinh": "Tiếp nhận hồ sơ trực tuyến toàn trình",
+               "linh_vuc_cai_cach": "Cải cách thủ tục hành chính", "nam_ap_dung": 2023,
+               "hieu_qua_hai_long": "Rút ngắn 30% thời gian, 97% người dân hài lòng"},
+    "c_CDS": {**_COMMON, "ten_san_pham": "Phần mềm theo dõi nhiệm vụ",
+              "phuc_vu": "Quản lý, điều hành", "nam_su_dung": 2022,
+              "hieu_qua_nang_suat": "Giảm 40% thời gian tổng hợp báo cáo định kỳ",
+              "duong_dan": "https://example.gov.vn/nhiem-vu"},
+}
+
+
+def valid_row(sheet: str = "a_HCM", **changes: object) -> dict[str, object]:
+    return {**VALID_ROWS[sheet], **changes}
+
+
+@pytest.fixture()
+def make_workbook(campaign: Campaign, specs: SpecSet, tmp_path: Path
+                  ) -> Callable[..., Path]:
+    """Build a filled template in tmp_path; `edit(wb)` may change it before it is saved."""
+
+    def make(name: str = "HCTC.xlsx", rows: dict[str, list[dict[str, object]]] | None = None,
+             info: dict[str, object] | None = None, unit: str | None = None,
+             edit: Callable[[Workbook], None] | None = None,
+             of_campaign: Campaign | None = None) -> Path:
+        source = of_campaign or campaign
+        wb = build_template(source, specs, source.unit(unit) if unit else None)
+        fill_template(wb, specs, VALID_INFO if info is None else info,
+                      {"a_HCM": [valid_row()]} if rows is None else rows)
+        if edit:
+            edit(wb)
+        path = tmp_path / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        wb.save(path)
+        return path
+
+    return make
+
+
+@pytest.fixture()
+def check(campaign: Campaign, specs: SpecSet) -> Callable[..., ValidationResult]:
+    def run(*paths: Path) -> ValidationResult:
+        return validate_paths(list(paths), campaign, specs, today=TODAY)
+    return run
+
+
+TODAY = date(2026, 1, 5)

@@ -104,8 +104,10 @@ def test_headers_locked_data_free_and_rows_insertable(wb: openpyxl.Workbook) -> 
     assert ws.protection.sheet is True
     assert ws.protection.insertRows is False and ws.protection.deleteRows is False
     assert ws.cell(row=HEADER_ROW, column=3).protection.locked is True
-    assert ws.cell(row=FIRST_DATA_ROW, column=3).protection.locked is False
-    assert ws.cell(row=FIRST_DATA_ROW + 500, column=10).protection.locked is False
+    # Data columns are unlocked by column style, so every row (inserted ones too) is free.
+    assert ws.column_dimensions["C"].protection.locked is False
+    assert ws.column_dimensions["J"].protection.locked is False
+    assert ws.cell(row=HEADER_ROW - 1, column=1).protection.locked is True
 
 
 def test_metadata_round_trip(wb: openpyxl.Workbook, campaign: Campaign, specs: SpecSet) -> None:
