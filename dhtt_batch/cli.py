@@ -158,3 +158,5 @@ def validate(campaign: Campaign, specs: SpecSet, paths: tuple[Path, ...], as_jso
 
 def main() -> None:
     cli(prog_name="dhtt-batch")
+if __name__ == "__main__":
+    main()

@@ -9,6 +9,7 @@ file is opened read-only and never modified.
 from __future__ import annotations
 
 import hashlib
+import io
 import re
 import zipfile
 from dataclasses import dataclass, field
@@ -116,7 +117,8 @@ def _open(path: Path, limits: Limits) -> RawWorkbook:
     if ext.lstrip(".") != fmt and not (fmt == "xlsx" and ext == ".xlsm"):
         warnings.append(("extension_mismatch", ext or "(không có)", _FORMAT_NAMES[fmt]))
     try:
-        book = calamine.CalamineWorkbook.from_path(str(path))
+        # By content, not by name: a workbook saved under the wrong extension still reads.
+        book = calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
         names = [m.name for m in book.sheets_metadata]
     except calamine.PasswordError as exc:
         raise ReadFailure("encrypted") from exc

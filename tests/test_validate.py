@@ -11,7 +11,7 @@ from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 
 from dhtt_batch.findings import KINDS, Report
-from dhtt_batch.layout import FIRST_DATA_ROW, HEADER_ROW, META_SHEET
+from dhtt_batch.layout import FIRST_DATA_ROW, HEADER_ROW
 from dhtt_batch.spec import SpecSet
 from dhtt_batch.validate import ACCEPTED, REJECTED, ValidationResult
 

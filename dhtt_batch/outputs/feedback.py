@@ -8,6 +8,7 @@ rebuilt from the values read. The input file is never written.
 
 from __future__ import annotations
 
+import io
 from collections import defaultdict
 from pathlib import Path
 
@@ -59,7 +60,7 @@ def _values_copy(sub: Submission) -> Workbook:
     if not sub.readable:
         return wb
     try:
-        book = calamine.CalamineWorkbook.from_path(str(sub.path))
+        book = calamine.CalamineWorkbook.from_filelike(io.BytesIO(sub.path.read_bytes()))
         for meta in book.sheets_metadata:
             ws = wb.create_sheet(meta.name[:31])
             for number, row in enumerate(book.get_sheet_by_name(meta.name)
