@@ -10,7 +10,7 @@ from ..validate import ValidationResult
 
 
 def stderr_console() -> Console:
-    return Console(stderr=True, highlight=False, soft_wrap=False)
+    return Console(stderr=True, highlight=False)
 
 
 def print_validation(result: ValidationResult, console: Console) -> None:
@@ -22,7 +22,7 @@ def print_validation(result: ValidationResult, console: Console) -> None:
         verdict = "[green]đạt[/green]" if not errors else f"[red]{errors} lỗi[/red]"
         console.print(f"[bold]{sub.display}[/bold]{unit}: {verdict}, "
                       f"{len(findings) - errors} cảnh báo; {read} dòng đọc, {accepted} dòng "
-                      f"hợp lệ, {rejected} dòng bị loại")
+                      f"hợp lệ, {rejected} dòng bị loại", soft_wrap=True)
         if not findings:
             continue
         table = Table(show_header=True, header_style="bold", expand=False)
@@ -34,4 +34,4 @@ def print_validation(result: ValidationResult, console: Console) -> None:
         console.print(table)
     total_errors = sum(1 for f in result.findings if f.severity == ERROR)
     console.print(f"Tổng cộng: {len(result.submissions)} tệp, {total_errors} lỗi, "
-                  f"{len(result.findings) - total_errors} cảnh báo.")
+                  f"{len(result.findings) - total_errors} cảnh báo.", soft_wrap=True)
