@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 import tomllib
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +22,7 @@ PERIOD_KINDS = {
 }
 _PERIOD_SLUG = {"annual": "{year}", "midterm": "so-ket-{year}", "final": "tong-ket-{year}"}
 _UNIT_CODE = re.compile(r"^[A-Z][A-Z0-9_-]{0,19}$")
+_OFFSET = re.compile(r"^([+-])(\d{2}):(\d{2})$")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
@@ -41,7 +42,13 @@ class Period:
     kind: str
     year: int
     phase: str
-    deadline: datetime | None
+    deadline: datetime | None  # the office's wall-clock time
+    tz: timezone = timezone(timedelta(hours=7))
+
+    @property
+    def deadline_at(self) -> datetime | None:
+        """The deadline as an aware time, comparable with e-mail timestamps."""
+        return self.deadline.replace(tzinfo=self.tz) if self.deadline else None
 
     @property
     def id(self) -> str:
@@ -171,7 +178,13 @@ def _period(r: _Reader) -> Period:
         raise CampaignError(
             f"{r.where('period', 'deadline')}: phải là ngày giờ, ví dụ 2025-12-20T17:00:00."
         )
-    return Period(kind, year, r.text("period", "phase", False), deadline)
+    offset = r.text("period", "utc_offset", False, "+07:00")
+    match = _OFFSET.match(offset)
+    if not match:
+        raise CampaignError(f"{r.where('period', 'utc_offset')}: phải có dạng +07:00.")
+    sign = -1 if match.group(1) == "-" else 1
+    tz = timezone(sign * timedelta(hours=int(match.group(2)), minutes=int(match.group(3))))
+    return Period(kind, year, r.text("period", "phase", False), deadline, tz)
 
 
 def _units(r: _Reader) -> tuple[Unit, ...]:

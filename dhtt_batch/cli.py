@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -154,6 +155,53 @@ def validate(campaign: Campaign, specs: SpecSet, paths: tuple[Path, ...], as_jso
             click.echo(f"Đã ghi {len(written)} tệp phản hồi vào {feedback_dir}", err=True)
     if result.has_errors:
         raise SystemExit(1)
+
+
+@cli.command()
+@with_campaign
+@click.argument("inbox", type=click.Path(path_type=Path))
+@click.option("-o", "--output", "outdir", type=click.Path(path_type=Path), required=True,
+              help="Thư mục ghi kết quả (bảng tổng hợp, phản hồi, manifest.json).")
+@click.option("--strict", is_flag=True, help="Loại cả tệp nếu tệp có bất kỳ lỗi nào.")
+@click.option("--json", "as_json", is_flag=True, help="In manifest dạng JSON ra stdout.")
+def merge(campaign: Campaign, specs: SpecSet, inbox: Path, outdir: Path, strict: bool,
+          as_json: bool) -> None:
+    """Kiểm tra và tổng hợp mọi tệp trong thư mục nhận; ghi bảng tổng hợp và phản hồi.
+
+    Mã thoát: 0 đã ghi kết quả (tệp bị loại được báo, không làm dừng), 2 lỗi cách dùng hoặc
+    cấu hình, 3 không ghi được kết quả.
+
+    Ví dụ:  dhtt-batch merge inbox/ -o ket-qua/
+    """
+    from .merge import AccountingError
+    from .outputs.console import print_merge, stderr_console
+    from .outputs.run import run_merge
+
+    if not inbox.is_dir():
+        raise ConfigProblem(f"Không tìm thấy thư mục {inbox}.")
+    console = stderr_console()
+    try:
+        with progress_bar(console, quiet=as_json) as progress:
+            run = run_merge(inbox, outdir, campaign, specs, strict, progress)
+    except OutputError as exc:
+        raise OutputProblem(str(exc)) from exc
+    except AccountingError as exc:
+        raise Problem(f"Lỗi chương trình: số dòng không khớp ({exc}). Hãy báo cho người phát "
+                      "triển; kết quả chưa được ghi.") from exc
+    if as_json:
+        click.echo(run.manifest.read_text(encoding="utf-8"), nl=False)
+    else:
+        print_merge(run, console)
+
+
+@contextlib.contextmanager
+def progress_bar(console: Any, quiet: bool) -> Iterator[Callable[[str], None] | None]:
+    """A transient progress line on stderr while files are read; nothing when quiet."""
+    if quiet:
+        yield None
+        return
+    with console.status("Đang đọc tệp…") as status:
+        yield lambda name: status.update(f"Đang đọc {name}")
 
 
 def main() -> None:

@@ -12,7 +12,7 @@ import json
 import re
 import unicodedata
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import date, datetime, time, tzinfo
 from email.utils import parseaddr
 from pathlib import Path
 from typing import Any
@@ -103,17 +103,22 @@ def _unit_by_file_name(campaign: Campaign, path: Path) -> Unit | None:
     return max(by_name, key=lambda u: len(u.name)) if by_name else None
 
 
-def received_at(sidecar: dict[str, Any], info_date: object, path: Path) -> tuple[datetime, str]:
-    """When the submission arrived, and where that time came from."""
+def received_at(sidecar: dict[str, Any], info_date: object, path: Path,
+                tz: tzinfo) -> tuple[datetime, str]:
+    """When the submission arrived (an aware time), and where that time came from.
+
+    Naive times are the office's wall clock (`tz`). A date typed in the unit-information sheet
+    counts as the start of that day.
+    """
     raw = sidecar.get("received") or sidecar.get("date")
     if isinstance(raw, str):
         try:
-            stamp = datetime.fromisoformat(raw.replace("Z", "+00:00"))
-            return (stamp.astimezone().replace(tzinfo=None) if stamp.tzinfo else stamp), "sender"
+            stamp = datetime.fromisoformat(raw.strip().replace("Z", "+00:00"))
+            return (stamp if stamp.tzinfo else stamp.replace(tzinfo=tz)), "sidecar"
         except ValueError:
             pass
     if isinstance(info_date, datetime):
-        return info_date, "info_sheet"
+        return info_date.replace(tzinfo=tz), "info_sheet"
     if isinstance(info_date, date):
-        return datetime.combine(info_date, time(0, 0)), "info_sheet"
-    return datetime.fromtimestamp(path.stat().st_mtime), "file_time"
+        return datetime.combine(info_date, time(0, 0), tzinfo=tz), "info_sheet"
+    return datetime.fromtimestamp(path.stat().st_mtime, tz), "file_time"

@@ -24,3 +24,11 @@ META_KEYS = (
     "template_id", "spec_version", "spec_hash", "campaign_id", "period_id", "period_label",
     "unit_code", "tool_version",
 )
+
+# The consolidated workbook (read back by `report`).
+SUMMARY_SHEET = "Tổng hợp"
+STATUS_SHEET = "Tình hình nộp"
+ERRORS_SHEET = "Lỗi"
+DUPLICATES_SHEET = "Trùng lặp"
+CONSOLIDATED_HEADER_ROW = 2
+PROVENANCE_HEADERS = ("Mã đơn vị", "Đơn vị", "Tệp nguồn", "Dòng nguồn")

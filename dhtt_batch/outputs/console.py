@@ -6,7 +6,9 @@ from rich.console import Console
 from rich.table import Table
 
 from ..findings import ERROR
+from ..merge import UNIT_STATUS_LABELS
 from ..validate import ValidationResult
+from .run import MergeRun
 
 
 def stderr_console() -> Console:
@@ -35,3 +37,26 @@ def print_validation(result: ValidationResult, console: Console) -> None:
     total_errors = sum(1 for f in result.findings if f.severity == ERROR)
     console.print(f"Tổng cộng: {len(result.submissions)} tệp, {total_errors} lỗi, "
                   f"{len(result.findings) - total_errors} cảnh báo.", soft_wrap=True)
+
+
+def print_merge(run: MergeRun, console: Console) -> None:
+    result = run.result
+    counts = {s: sum(1 for u in result.units if u.status == s) for s in UNIT_STATUS_LABELS}
+    totals = result.totals()
+    console.print(
+        f"Đơn vị: {counts['valid']} hợp lệ, {counts['needs_fixes']} cần sửa, "
+        f"{counts['late']} nộp muộn, {counts['missing']} chưa nộp "
+        f"(tổng {len(result.units)}).", soft_wrap=True)
+    for status in ("needs_fixes", "late", "missing"):
+        names = [u.unit.name for u in result.units if u.status == status]
+        if names:
+            console.print(f"  {UNIT_STATUS_LABELS[status]}: {'; '.join(names)}", soft_wrap=True)
+    console.print(
+        f"Tệp: {totals['files']}; dòng đọc {totals['rows_read']} = {totals['rows_accepted']} "
+        f"nhận + {totals['rows_rejected']} loại + {totals['rows_superseded']} thay thế.",
+        soft_wrap=True)
+    console.print(f"Bảng tổng hợp: {run.consolidated}", soft_wrap=True)
+    if run.feedback:
+        console.print(f"Tệp phản hồi gửi đơn vị: {len(run.feedback)} tệp trong "
+                      f"{run.feedback[0].parent}", soft_wrap=True)
+    console.print(f"Biên bản (manifest): {run.manifest}", soft_wrap=True)

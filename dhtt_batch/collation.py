@@ -1,0 +1,41 @@
+"""Vietnamese collation: the alphabet order a ă â b c d đ e ê …, tones as a secondary key.
+
+Python's default sort puts "Đ" after "Z" and orders by code point; an office list expects
+"An, Ánh, Bình, Đào". Personal names sort by given name (the last word), then the rest.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+
+_ALPHABET = "aăâbcdđeêghiklmnoôơpqrstuưvxy"
+# breve, circumflex and horn make letters of their own
+_LETTERS = {("a", "\u0306"): "ă", ("a", "\u0302"): "â", ("e", "\u0302"): "ê",
+            ("o", "\u0302"): "ô", ("o", "\u031b"): "ơ", ("u", "\u031b"): "ư"}
+_TONES = {"\u0300": 1, "\u0309": 2, "\u0303": 3, "\u0301": 4, "\u0323": 5}  # huyền hỏi ngã sắc nặng
+_RANK = {ch: i for i, ch in enumerate(_ALPHABET)}
+
+Key = tuple[tuple[int, ...], tuple[int, ...]]
+
+
+def text_key(text: str) -> Key:
+    """Primary key on letters (Vietnamese order), secondary on tones."""
+    letters: list[int] = []
+    tones: list[int] = []
+    for base in unicodedata.normalize("NFC", text.casefold()):
+        decomposed = unicodedata.normalize("NFD", base)
+        letter, marks = decomposed[0], decomposed[1:]
+        tone = next((_TONES[m] for m in marks if m in _TONES), 0)
+        for mark in marks:
+            letter = _LETTERS.get((letter, mark), letter)
+        letters.append(_RANK[letter] if letter in _RANK else 100 + ord(letter))
+        tones.append(tone)
+    return tuple(letters), tuple(tones)
+
+
+def person_key(name: str) -> tuple[Key, Key]:
+    """Given name first (the last word), then family and middle names."""
+    words = name.split()
+    if not words:
+        return text_key(""), text_key("")
+    return text_key(words[-1]), text_key(" ".join(words[:-1]))

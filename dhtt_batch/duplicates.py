@@ -1,0 +1,67 @@
+"""Likely duplicates: the same person (name + birth year) or the same collective registered
+twice for one criterion, within a unit or across units. A warning for people to check, never a
+rejection: two colleagues can share a name and a birth year."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from .normalize import choice_key
+
+
+@dataclass(frozen=True)
+class RowRef:
+    unit: str
+    unit_name: str
+    file: str
+    row: int
+    cell: str | None
+
+    def describe(self) -> str:
+        return f"{self.unit_name} (tệp {self.file}, dòng {self.row})"
+
+
+@dataclass(frozen=True)
+class Duplicate:
+    sheet_name: str
+    name: str
+    birth_year: int | None
+    first: RowRef
+    second: RowRef
+
+
+def find_duplicates(rows: dict[str, pd.DataFrame]) -> list[Duplicate]:
+    found: list[Duplicate] = []
+    for frame in rows.values():
+        if frame.empty:
+            continue
+        keys = [_identity(d, n, y) for d, n, y in
+                zip(frame["doi_tuong"], frame["ho_ten"], frame["nam_sinh"], strict=True)]
+        first_seen: dict[tuple[object, ...], int] = {}
+        for position, key in enumerate(keys):
+            if key is None:
+                continue
+            if key not in first_seen:
+                first_seen[key] = position
+                continue
+            first, second = frame.iloc[first_seen[key]], frame.iloc[position]
+            year = second["nam_sinh"]
+            found.append(Duplicate(str(second["_sheet"]), str(second["ho_ten"]),
+                                   int(year) if isinstance(year, int) else None,
+                                   _ref(first), _ref(second)))
+    return found
+
+
+def _identity(kind: object, name: object, year: object) -> tuple[object, ...] | None:
+    if not isinstance(name, str):
+        return None
+    if kind == "Cá nhân":
+        return ("person", choice_key(name), year)
+    return ("collective", choice_key(name))
+
+
+def _ref(row: pd.Series) -> RowRef:
+    return RowRef(str(row["_unit"]), str(row["_unit_name"]), str(row["_file"]),
+                  int(row["_row"]), row["_name_cell"])

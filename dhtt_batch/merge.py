@@ -1,0 +1,278 @@
+"""Submissions → consolidated rows and a full account of every file, row and roster unit.
+
+Every non-blank data row read ends as exactly one of accepted, rejected or superseded; the
+identity is checked before anything is written, and a failure is a bug reported as such.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+
+import pandas as pd
+
+from .campaign import Campaign, Unit
+from .collation import person_key, text_key
+from .duplicates import Duplicate, find_duplicates
+from .findings import ERROR, Finding, make_finding, sort_findings
+from .identify import received_at
+from .spec import SpecSet
+from .submission import Submission
+from .validate import ACCEPTED, REJECTED, Progress, ValidationResult, validate_paths
+
+SUPERSEDED = "superseded"
+FILE_STATUS_LABELS = {
+    "accepted": "Đã nhận", "partially_accepted": "Nhận một phần", "rejected": "Bị loại",
+    "superseded": "Đã được thay thế", "unreadable": "Không đọc được",
+}
+UNIT_STATUS_LABELS = {
+    "valid": "Hợp lệ", "needs_fixes": "Cần sửa", "missing": "Chưa nộp", "late": "Nộp muộn",
+}
+
+
+class AccountingError(Exception):
+    """rows_read != accepted + rejected + superseded somewhere: a bug, never a user error."""
+
+
+@dataclass
+class FileOutcome:
+    sub: Submission
+    status: str
+    received: datetime
+    received_source: str
+    late: bool
+    rows_read: int = 0
+    rows_accepted: int = 0
+    rows_rejected: int = 0
+    rows_superseded: int = 0
+    findings: list[Finding] = field(default_factory=list)
+
+    @property
+    def has_errors(self) -> bool:
+        return any(f.severity == ERROR for f in self.findings)
+
+
+@dataclass
+class UnitOutcome:
+    unit: Unit
+    status: str
+    files: list[FileOutcome]
+    counted: FileOutcome | None
+    late: bool
+
+
+@dataclass
+class MergeResult:
+    campaign: Campaign
+    specs: SpecSet
+    files: list[FileOutcome]
+    units: list[UnitOutcome]
+    rows: dict[str, pd.DataFrame]  # sheet → accepted rows, ordered, with provenance columns
+    duplicates: list[Duplicate]
+    generated_at: datetime
+    strict: bool
+
+    @property
+    def findings(self) -> list[Finding]:
+        return [f for outcome in self.files for f in outcome.findings]
+
+    def totals(self) -> dict[str, int]:
+        return {
+            "files": len(self.files),
+            **{key: sum(getattr(f, key) for f in self.files) for key in
+               ("rows_read", "rows_accepted", "rows_rejected", "rows_superseded")},
+        }
+
+
+def merge_inbox(inbox: Path, campaign: Campaign, specs: SpecSet, strict: bool = False,
+                today: date | None = None, now: datetime | None = None,
+                progress: Progress | None = None) -> MergeResult:
+    now = now or datetime.now(campaign.period.tz)
+    validation = validate_paths([inbox], campaign, specs, today or now.date(), progress)
+    return merge_validated(validation, campaign, specs, strict, now)
+
+
+def merge_validated(validation: ValidationResult, campaign: Campaign, specs: SpecSet,
+                    strict: bool, now: datetime) -> MergeResult:
+    by_file: dict[str, list[Finding]] = {}
+    for finding in validation.findings:
+        by_file.setdefault(finding.file, []).append(finding)
+    outcomes = [_outcome(sub, campaign, validation, by_file.get(sub.display, []))
+                for sub in validation.submissions]
+    counted = _choose_submissions(outcomes)
+    statuses = _row_statuses(validation, outcomes, counted, strict)
+    for outcome in outcomes:
+        _count_rows(outcome, statuses, counted)
+    check_accounting(outcomes)
+    rows = _accepted_rows(validation, statuses, campaign, specs)
+    duplicates = find_duplicates(rows)
+    _attach_duplicate_findings(outcomes, duplicates)
+    units = _unit_outcomes(campaign, outcomes, counted)
+    return MergeResult(campaign, specs, outcomes, units, rows, duplicates, now, strict)
+
+
+def _outcome(sub: Submission, campaign: Campaign, validation: ValidationResult,
+             findings: list[Finding]) -> FileOutcome:
+    info = validation.info
+    info_row = info[info["_src"] == sub.index]
+    info_date = info_row.iloc[0]["ngay_lap"] if len(info_row) else None
+    when, source = received_at(sub.sidecar, info_date, sub.path, campaign.period.tz)
+    deadline = campaign.period.deadline_at
+    outcome = FileOutcome(sub, "", when, source, bool(deadline and when > deadline),
+                          findings=list(findings))
+    code = sub.identity.code
+    if sub.readable and not sub.blocked and code is None:
+        claimed = sub.identity.claimed
+        outcome.findings.append(make_finding(
+            "unit_not_in_roster" if claimed else "unit_unknown", sub.display, value=claimed))
+    if code and sub.identity.conflict:
+        unit = campaign.unit(code)
+        outcome.findings.append(make_finding("unit_mismatch", sub.display, unit=code,
+                                             value=sub.identity.conflict,
+                                             expected=unit.name if unit else code))
+    return outcome
+
+
+def _usable(outcome: FileOutcome) -> bool:
+    return outcome.sub.readable and not any(f.blocking for f in outcome.findings)
+
+
+def _choose_submissions(outcomes: list[FileOutcome]) -> dict[str, FileOutcome]:
+    """Per unit, the newest usable file counts; the others are superseded by it."""
+    counted: dict[str, FileOutcome] = {}
+    for outcome in outcomes:
+        code = outcome.sub.identity.code
+        if not code or not _usable(outcome):
+            continue
+        best = counted.get(code)
+        if best is None or (outcome.received, outcome.sub.display) > \
+                (best.received, best.sub.display):
+            counted[code] = outcome
+    for outcome in outcomes:
+        code = outcome.sub.identity.code
+        winner = counted.get(code) if code else None
+        if winner is not None and winner is not outcome and _usable(outcome):
+            outcome.findings.append(make_finding("superseded", outcome.sub.display, unit=code,
+                                                 detail=winner.sub.path.name))
+    for winner in counted.values():
+        if winner.late:
+            winner.findings.append(_late_finding(winner))
+    return counted
+
+
+def _late_finding(outcome: FileOutcome) -> Finding:
+    return make_finding("late", outcome.sub.display, unit=outcome.sub.identity.code,
+                        value=outcome.received.strftime("%H:%M %d/%m/%Y"),
+                        expected="hạn gửi của kỳ báo cáo")
+
+
+def _row_statuses(validation: ValidationResult, outcomes: list[FileOutcome],
+                  counted: dict[str, FileOutcome], strict: bool) -> dict[str, pd.DataFrame]:
+    """Per criterion, each row's source and final status (validation's verdict, overridden
+    for files that are rejected whole or superseded)."""
+    winners = {o.sub.index for o in counted.values()}
+    blocked = {o.sub.index for o in outcomes if not _usable(o) or (strict and o.has_errors)}
+    statuses = {}
+    for sheet, frame in validation.criteria.items():
+        src = frame["_src"].astype(int)
+        status = frame["_status"].copy()
+        status[src.isin(blocked)] = REJECTED
+        status[~src.isin(winners) & ~src.isin(blocked)] = SUPERSEDED
+        statuses[sheet] = pd.DataFrame({"_src": src, "status": status})
+    return statuses
+
+
+def _count_rows(outcome: FileOutcome, statuses: dict[str, pd.DataFrame],
+                counted: dict[str, FileOutcome]) -> None:
+    for table in statuses.values():
+        mine = table.loc[table["_src"] == outcome.sub.index, "status"]
+        outcome.rows_read += len(mine)
+        outcome.rows_accepted += int((mine == ACCEPTED).sum())
+        outcome.rows_rejected += int((mine == REJECTED).sum())
+        outcome.rows_superseded += int((mine == SUPERSEDED).sum())
+    outcome.status = _file_status(outcome, counted)
+
+
+def _file_status(outcome: FileOutcome, counted: dict[str, FileOutcome]) -> str:
+    if not outcome.sub.readable:
+        return "unreadable"
+    if not _usable(outcome) or (outcome.rows_read and not outcome.rows_accepted
+                                and not outcome.rows_superseded):
+        return "rejected"
+    code = outcome.sub.identity.code
+    if code and counted.get(code) is not outcome:
+        return "superseded"
+    return "partially_accepted" if outcome.rows_rejected else "accepted"
+
+
+def check_accounting(outcomes: Iterable[FileOutcome]) -> None:
+    for o in outcomes:
+        if o.rows_read != o.rows_accepted + o.rows_rejected + o.rows_superseded:
+            raise AccountingError(
+                f"{o.sub.display}: {o.rows_read} dòng đọc nhưng {o.rows_accepted} nhận + "
+                f"{o.rows_rejected} loại + {o.rows_superseded} thay thế")
+
+
+def _accepted_rows(validation: ValidationResult, statuses: dict[str, pd.DataFrame],
+                   campaign: Campaign, specs: SpecSet) -> dict[str, pd.DataFrame]:
+    by_src = {s.index: s for s in validation.submissions}
+    order = {u.code: i for i, u in enumerate(campaign.units)}
+    rows = {}
+    for spec in specs.criteria:
+        frame = validation.criteria[spec.name]
+        accepted = frame[statuses[spec.name]["status"] == ACCEPTED].copy()
+        subs = [by_src[int(i)] for i in accepted["_src"]]
+        accepted["_unit"] = [s.identity.code for s in subs]
+        accepted["_unit_name"] = [_unit_name(campaign, s.identity.code) for s in subs]
+        accepted["_file"] = [s.path.name for s in subs]
+        accepted["_sheet"] = [s.tables[spec.name].sheet for s in subs]
+        accepted["_name_cell"] = [s.tables[spec.name].cell("ho_ten", int(r))
+                                  for s, r in zip(subs, accepted["_row"], strict=True)]
+        keys = [(order.get(u, len(order)), 0 if d == "Tập thể" else 1,
+                 text_key(n or "") if d == "Tập thể" else person_key(n or ""), f, r)
+                for u, d, n, f, r in zip(accepted["_unit"], accepted["doi_tuong"],
+                                         accepted["ho_ten"], accepted["_file"],
+                                         accepted["_row"], strict=True)]
+        positions = sorted(range(len(keys)), key=keys.__getitem__)
+        rows[spec.name] = accepted.iloc[positions].reset_index(drop=True)
+    return rows
+
+
+def _unit_name(campaign: Campaign, code: str | None) -> str:
+    unit = campaign.unit(code) if code else None
+    return unit.name if unit else ""
+
+
+def _attach_duplicate_findings(outcomes: list[FileOutcome], duplicates: list[Duplicate]
+                               ) -> None:
+    by_name = {o.sub.path.name: o for o in outcomes}
+    for dup in duplicates:
+        outcome = by_name.get(dup.second.file)
+        if outcome is None:
+            continue
+        outcome.findings.append(make_finding(
+            "likely_duplicate", outcome.sub.display, unit=dup.second.unit, sheet=dup.sheet_name,
+            cell=dup.second.cell, row=dup.second.row, value=dup.name,
+            detail=dup.first.describe()))
+    for outcome in outcomes:
+        outcome.findings = sort_findings(outcome.findings)
+
+
+def _unit_outcomes(campaign: Campaign, outcomes: list[FileOutcome],
+                   counted: dict[str, FileOutcome]) -> list[UnitOutcome]:
+    units = []
+    for unit in campaign.units:
+        files = [o for o in outcomes if o.sub.identity.code == unit.code]
+        chosen = counted.get(unit.code)
+        if not files:
+            status = "missing"
+        elif chosen is None or chosen.has_errors:
+            status = "needs_fixes"
+        elif chosen.late:
+            status = "late"
+        else:
+            status = "valid"
+        units.append(UnitOutcome(unit, status, files, chosen, bool(chosen and chosen.late)))
+    return units

@@ -1,0 +1,70 @@
+"""`merge`: validate and merge an inbox, then write every output atomically under a lock."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from filelock import FileLock, Timeout
+
+from ..atomic import OutputError, atomic_write_text
+from ..campaign import Campaign
+from ..merge import MergeResult, merge_inbox
+from ..spec import SpecSet
+from ..validate import Progress
+from .consolidated import consolidated_name, write_consolidated
+from .feedback import feedback_name, write_feedback
+from .manifest import manifest
+
+LOCK_NAME = ".dhtt-batch.lock"
+LOCK_WAIT_SECONDS = 5.0
+FEEDBACK_DIR = "feedback"
+
+
+@dataclass
+class MergeRun:
+    result: MergeResult
+    consolidated: Path
+    manifest: Path
+    feedback: list[Path] = field(default_factory=list)
+
+
+def run_merge(inbox: Path, outdir: Path, campaign: Campaign, specs: SpecSet,
+              strict: bool = False, progress: Progress | None = None) -> MergeRun:
+    try:
+        outdir.mkdir(parents=True, exist_ok=True)
+        lock = FileLock(str(outdir / LOCK_NAME), timeout=LOCK_WAIT_SECONDS)
+        with lock:
+            result = merge_inbox(inbox, campaign, specs, strict=strict, progress=progress)
+            return _write_outputs(result, outdir)
+    except Timeout as exc:
+        raise OutputError(f"Một lần tổng hợp khác đang ghi vào {outdir}; hãy chờ xong rồi "
+                          "chạy lại.") from exc
+    except OSError as exc:
+        raise OutputError(f"Không ghi được vào {outdir}: {exc.strerror or exc}.") from exc
+
+
+def _write_outputs(result: MergeResult, outdir: Path) -> MergeRun:
+    consolidated = write_consolidated(result, outdir / consolidated_name(result))
+    feedback = _write_feedback(result, outdir / FEEDBACK_DIR)
+    manifest_path = outdir / "manifest.json"
+    outputs = {"consolidated": consolidated.name,
+               "feedback": [f"{FEEDBACK_DIR}/{p.name}" for p in feedback]}
+    document = manifest(result, outputs)
+    atomic_write_text(manifest_path, json.dumps(document, ensure_ascii=False, indent=2) + "\n")
+    return MergeRun(result, consolidated, manifest_path, feedback)
+
+
+def _write_feedback(result: MergeResult, directory: Path) -> list[Path]:
+    written = []
+    for outcome in result.files:
+        if outcome.findings and outcome.status != "superseded":
+            target = directory / feedback_name(outcome.sub, unit_prefix=True)
+            written.append(write_feedback(outcome.sub, outcome.findings, target))
+    # Feedback left from an earlier run on files that are now clean would mislead the officer.
+    if directory.is_dir():
+        for stale in directory.glob("*-phan-hoi.xlsx"):
+            if stale not in written:
+                stale.unlink()
+    return written
