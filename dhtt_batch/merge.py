@@ -120,7 +120,8 @@ def _outcome(sub: Submission, campaign: Campaign, validation: ValidationResult,
     info_date = info_row.iloc[0]["ngay_lap"] if len(info_row) else None
     when, source = received_at(sub.sidecar, info_date, sub.path, campaign.period.tz)
     deadline = campaign.period.deadline_at
-    outcome = FileOutcome(sub, "", when, source, bool(deadline and when > deadline),
+    usable = sub.readable and not sub.blocked
+    outcome = FileOutcome(sub, "", when, source, bool(usable and deadline and when > deadline),
                           findings=list(findings))
     code = sub.identity.code
     if sub.readable and not sub.blocked and code is None:

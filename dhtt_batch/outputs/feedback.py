@@ -32,7 +32,9 @@ _NO_FILL = PatternFill(fill_type=None)
 
 def feedback_name(sub: Submission, unit_prefix: bool = False) -> str:
     stem = sub.path.name.rsplit(".", 1)[0]
-    prefix = f"{sub.identity.code}-" if unit_prefix and sub.identity.code else ""
+    code = sub.identity.code
+    # The officer sorts feedback by unit: lead with its code unless the name already does.
+    prefix = f"{code}-" if unit_prefix and code and not stem.upper().startswith(code) else ""
     return f"{prefix}{stem}-phan-hoi.xlsx"
 
 
