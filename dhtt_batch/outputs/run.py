@@ -36,6 +36,7 @@ def run_merge(inbox: Path, outdir: Path, campaign: Campaign, specs: SpecSet,
         outdir.mkdir(parents=True, exist_ok=True)
         lock = FileLock(str(outdir / LOCK_NAME), timeout=LOCK_WAIT_SECONDS)
         with lock:
+            _remove_stale_temporaries(outdir)
             result = merge_inbox(inbox, campaign, specs, strict=strict, progress=progress)
             return _write_outputs(result, outdir)
     except Timeout as exc:
@@ -43,6 +44,13 @@ def run_merge(inbox: Path, outdir: Path, campaign: Campaign, specs: SpecSet,
                           "chạy lại.") from exc
     except OSError as exc:
         raise OutputError(f"Không ghi được vào {outdir}: {exc.strerror or exc}.") from exc
+
+
+def _remove_stale_temporaries(outdir: Path) -> None:
+    """Temporary files of a merge that was killed mid-write; safe to remove under the lock."""
+    for folder in (outdir, outdir / FEEDBACK_DIR):
+        for stale in folder.glob(".*.tmp") if folder.is_dir() else ():
+            stale.unlink(missing_ok=True)
 
 
 def _write_outputs(result: MergeResult, outdir: Path) -> MergeRun:
