@@ -13,6 +13,7 @@ import click
 from . import __version__
 from .atomic import OutputError
 from .campaign import Campaign, CampaignError, load_campaign
+from .report_data import ReportError
 from .spec import SpecError, SpecSet
 from .workdir import InitError, init_workdir
 
@@ -164,8 +165,10 @@ def validate(campaign: Campaign, specs: SpecSet, paths: tuple[Path, ...], as_jso
               help="Thư mục ghi kết quả (bảng tổng hợp, phản hồi, manifest.json).")
 @click.option("--strict", is_flag=True, help="Loại cả tệp nếu tệp có bất kỳ lỗi nào.")
 @click.option("--json", "as_json", is_flag=True, help="In manifest dạng JSON ra stdout.")
+@click.option("--report", "with_report", is_flag=True,
+              help="Ghi thêm báo cáo .docx cạnh bảng tổng hợp.")
 def merge(campaign: Campaign, specs: SpecSet, inbox: Path, outdir: Path, strict: bool,
-          as_json: bool) -> None:
+          as_json: bool, with_report: bool) -> None:
     """Kiểm tra và tổng hợp mọi tệp trong thư mục nhận; ghi bảng tổng hợp và phản hồi.
 
     Mã thoát: 0 đã ghi kết quả (tệp bị loại được báo, không làm dừng), 2 lỗi cách dùng hoặc
@@ -182,9 +185,11 @@ def merge(campaign: Campaign, specs: SpecSet, inbox: Path, outdir: Path, strict:
     console = stderr_console()
     try:
         with progress_bar(console, quiet=as_json) as progress:
-            run = run_merge(inbox, outdir, campaign, specs, strict, progress)
+            run = run_merge(inbox, outdir, campaign, specs, strict, progress, with_report)
     except OutputError as exc:
         raise OutputProblem(str(exc)) from exc
+    except ReportError as exc:
+        raise Problem(f"Đã ghi kết quả tổng hợp nhưng chưa lập được báo cáo: {exc}") from exc
     except AccountingError as exc:
         raise Problem(f"Lỗi chương trình: số dòng không khớp ({exc}). Hãy báo cho người phát "
                       "triển; kết quả chưa được ghi.") from exc
@@ -192,6 +197,29 @@ def merge(campaign: Campaign, specs: SpecSet, inbox: Path, outdir: Path, strict:
         click.echo(run.manifest.read_text(encoding="utf-8"), nl=False)
     else:
         print_merge(run, console)
+
+
+@cli.command()
+@with_campaign
+@click.argument("consolidated", type=click.Path(path_type=Path))
+@click.option("-o", "--output", type=click.Path(path_type=Path), required=True,
+              help="Tệp báo cáo cần tạo: .docx, .html hoặc .pdf.")
+def report(campaign: Campaign, specs: SpecSet, consolidated: Path, output: Path) -> None:
+    """Lập báo cáo trình lãnh đạo (thể thức Nghị định 30/2020/NĐ-CP) từ bảng tổng hợp.
+
+    Ví dụ:  dhtt-batch report ket-qua/tong-hop-2025.xlsx -o bao-cao.docx
+    """
+    from .report import render_report
+
+    if not consolidated.is_file():
+        raise ConfigProblem(f"Không tìm thấy tệp {consolidated}.")
+    try:
+        render_report(consolidated, output, campaign, specs)
+    except ReportError as exc:
+        raise ConfigProblem(str(exc)) from exc
+    except OutputError as exc:
+        raise OutputProblem(str(exc)) from exc
+    click.echo(f"Đã lập báo cáo {output}", err=True)
 
 
 @contextlib.contextmanager

@@ -6,6 +6,10 @@ import shutil
 from pathlib import Path
 
 from .campaign import default_campaign_path
+from .report_docx import default_docx_template
+from .spec import load_specs
+
+DEFAULT_HTML = Path(__file__).resolve().parent / "defaults" / "bao-cao.html"
 
 NEXT_STEPS = """\
 THƯ MỤC LÀM VIỆC dhtt-batch
@@ -21,6 +25,8 @@ THƯ MỤC LÀM VIỆC dhtt-batch
    Thư mục ket-qua/feedback/ chứa các tệp đã đánh dấu lỗi để gửi lại đơn vị.
 5. Lập báo cáo trình lãnh đạo:
      dhtt-batch report -c campaign.toml ket-qua/tong-hop-<kỳ>.xlsx -o bao-cao.docx
+   Muốn sửa mẫu báo cáo: sửa mau-bao-cao.docx (hoặc mau-bao-cao.html) rồi ghi
+   docx_template = "mau-bao-cao.docx" trong mục [report] của campaign.toml.
 """
 
 
@@ -39,6 +45,10 @@ def init_workdir(directory: Path) -> list[Path]:
         shutil.copyfile(default_campaign_path(), campaign)
         note = directory / "HUONG-DAN.txt"
         note.write_text(NEXT_STEPS, encoding="utf-8")
+        docx = directory / "mau-bao-cao.docx"
+        docx.write_bytes(default_docx_template(load_specs()).getvalue())
+        html = directory / "mau-bao-cao.html"
+        shutil.copyfile(DEFAULT_HTML, html)
     except OSError as exc:
         raise InitError(f"Không tạo được thư mục {directory}: {exc.strerror or exc}.") from exc
-    return [campaign, inbox, note]
+    return [campaign, inbox, note, docx, html]

@@ -60,3 +60,5 @@ def print_merge(run: MergeRun, console: Console) -> None:
         console.print(f"Tệp phản hồi gửi đơn vị: {len(run.feedback)} tệp trong "
                       f"{run.feedback[0].parent}", soft_wrap=True)
     console.print(f"Biên bản (manifest): {run.manifest}", soft_wrap=True)
+    if run.report:
+        console.print(f"Báo cáo: {run.report}", soft_wrap=True)

@@ -11,6 +11,7 @@ from filelock import FileLock, Timeout
 from ..atomic import OutputError, atomic_write_text
 from ..campaign import Campaign
 from ..merge import MergeResult, merge_inbox
+from ..report import render_report
 from ..spec import SpecSet
 from ..validate import Progress
 from .consolidated import consolidated_name, write_consolidated
@@ -28,22 +29,33 @@ class MergeRun:
     consolidated: Path
     manifest: Path
     feedback: list[Path] = field(default_factory=list)
+    report: Path | None = None
 
 
 def run_merge(inbox: Path, outdir: Path, campaign: Campaign, specs: SpecSet,
-              strict: bool = False, progress: Progress | None = None) -> MergeRun:
+              strict: bool = False, progress: Progress | None = None,
+              with_report: bool = False) -> MergeRun:
     try:
         outdir.mkdir(parents=True, exist_ok=True)
         lock = FileLock(str(outdir / LOCK_NAME), timeout=LOCK_WAIT_SECONDS)
         with lock:
             _remove_stale_temporaries(outdir)
             result = merge_inbox(inbox, campaign, specs, strict=strict, progress=progress)
-            return _write_outputs(result, outdir)
+            run = _write_outputs(result, outdir)
+            if with_report:
+                # From the workbook just written, exactly as `dhtt-batch report` would.
+                run.report = render_report(run.consolidated, outdir / report_name(result),
+                                           campaign, specs, result.generated_at.date())
+            return run
     except Timeout as exc:
         raise OutputError(f"Một lần tổng hợp khác đang ghi vào {outdir}; hãy chờ xong rồi "
                           "chạy lại.") from exc
     except OSError as exc:
         raise OutputError(f"Không ghi được vào {outdir}: {exc.strerror or exc}.") from exc
+
+
+def report_name(result: MergeResult) -> str:
+    return f"bao-cao-{result.campaign.period.id}.docx"
 
 
 def _remove_stale_temporaries(outdir: Path) -> None:

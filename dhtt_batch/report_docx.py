@@ -1,0 +1,264 @@
+"""The default Word template of the Báo cáo, in the format of Nghị định 30/2020/NĐ-CP.
+
+Built with python-docx and filled by docxtpl (jinja2 tags inside the .docx). `dhtt-batch init`
+saves a copy an office may edit in Word and point `report.docx_template` at; the tags are the
+keys of the context built in report_context.py.
+"""
+
+from __future__ import annotations
+
+from io import BytesIO
+
+from docx import Document
+from docx.document import Document as DocxDocument
+from docx.enum.section import WD_ORIENT
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Cm, Mm, Pt
+from docx.table import Table, _Cell
+from docx.text.paragraph import Paragraph
+
+from .spec import SpecSet
+
+FONT = "Times New Roman"
+BODY_PT = 14
+CENTER = WD_ALIGN_PARAGRAPH.CENTER
+JUSTIFY = WD_ALIGN_PARAGRAPH.JUSTIFY
+LEFT = WD_ALIGN_PARAGRAPH.LEFT
+
+
+def default_docx_template(specs: SpecSet) -> BytesIO:
+    doc = Document()
+    _page_setup(doc)
+    _header_block(doc)
+    _title(doc)
+    _body(doc, specs)
+    _signature_block(doc)
+    _appendix(doc)
+    buffer = BytesIO()
+    doc.save(buffer)
+    buffer.seek(0)
+    return buffer
+
+
+def _page_setup(doc: DocxDocument) -> None:
+    section = doc.sections[0]
+    section.orientation = WD_ORIENT.PORTRAIT
+    section.page_width, section.page_height = Mm(210), Mm(297)
+    # Inside Phụ lục I's ranges (top/bottom 20-25, left 30-35, right 15-20 mm), clear of the
+    # edges so EMU rounding never lands outside them.
+    section.top_margin, section.bottom_margin = Mm(21), Mm(21)
+    section.left_margin, section.right_margin = Mm(31), Mm(16)
+    style = doc.styles["Normal"]
+    style.font.name = FONT
+    style.font.size = Pt(BODY_PT)
+    fonts = style.element.get_or_add_rPr().get_or_add_rFonts()
+    for attr in ("w:ascii", "w:hAnsi", "w:cs", "w:eastAsia"):
+        fonts.set(qn(attr), FONT)
+    style.paragraph_format.space_after = Pt(0)
+    # Page numbers from page 2: a different (empty) first-page header.
+    section.different_first_page_header_footer = True
+    number = section.header.paragraphs[0]
+    number.alignment = CENTER
+    _page_field(number)
+
+
+def _page_field(paragraph: Paragraph) -> None:
+    run = paragraph.add_run()
+    run.font.size = Pt(13)
+    for kind, text in (("begin", None), (None, "PAGE"), ("end", None)):
+        if kind:
+            element = OxmlElement("w:fldChar")
+            element.set(qn("w:fldCharType"), kind)
+        else:
+            element = OxmlElement("w:instrText")
+            element.set(qn("xml:space"), "preserve")
+            element.text = text
+        run._r.append(element)
+
+
+def para(container: DocxDocument | _Cell, text: str = "", *, size: float = BODY_PT,
+         bold: bool = False, italic: bool = False, align: int | None = None,
+         indent: bool = False, before: float = 0, after: float = 0) -> Paragraph:
+    paragraph = container.add_paragraph()
+    if text:
+        run = paragraph.add_run(text)
+        run.font.size, run.bold, run.italic = Pt(size), bold, italic
+        run.font.name = FONT
+    fmt = paragraph.paragraph_format
+    fmt.alignment = align
+    fmt.space_before, fmt.space_after = Pt(before), Pt(after)
+    if indent:
+        fmt.first_line_indent = Cm(1)
+    return paragraph
+
+
+def _rule(container: DocxDocument | _Cell, width_cm: float, cell_cm: float) -> None:
+    """A short centred horizontal rule: a bottom border on a narrow, empty paragraph."""
+    paragraph = para(container, size=4, align=CENTER)
+    margin = Cm(max((cell_cm - width_cm) / 2, 0))
+    paragraph.paragraph_format.left_indent = paragraph.paragraph_format.right_indent = margin
+    borders = OxmlElement("w:pBdr")
+    bottom = OxmlElement("w:bottom")
+    for key, value in (("w:val", "single"), ("w:sz", "6"), ("w:space", "1"),
+                       ("w:color", "000000")):
+        bottom.set(qn(key), value)
+    borders.append(bottom)
+    paragraph._p.get_or_add_pPr().append(borders)
+
+
+def _borderless(table: Table) -> None:
+    borders = OxmlElement("w:tblBorders")
+    for edge in ("top", "left", "bottom", "right", "insideH", "insideV"):
+        element = OxmlElement(f"w:{edge}")
+        element.set(qn("w:val"), "nil")
+        borders.append(element)
+    table._tbl.tblPr.append(borders)
+
+
+def _header_block(doc: DocxDocument) -> None:
+    table = doc.add_table(rows=1, cols=2)
+    _borderless(table)
+    _widths(table, [6.2, 10.0])
+    left, right = table.rows[0].cells
+    para(left, "{{ parent }}", size=13, align=CENTER)
+    para(left, "{{ issuer }}", size=13, bold=True, align=CENTER)
+    _rule(left, 2.2, 6.2)
+    para(left, "Số: {{ number or '      ' }}/{{ symbol }}", size=13, align=CENTER, before=6)
+    para(right, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", size=12.5, bold=True, align=CENTER)
+    para(right, "Độc lập - Tự do - Hạnh phúc", size=13.5, bold=True, align=CENTER)
+    _rule(right, 5.5, 10.0)
+    para(right, "{{ place }}, ngày {{ date.day }} tháng {{ date.month }} năm {{ date.year }}",
+         italic=True, align=CENTER, before=6)
+    for cell in (left, right):
+        first = cell.paragraphs[0]
+        first._p.getparent().remove(first._p)
+
+
+def _title(doc: DocxDocument) -> None:
+    para(doc, "BÁO CÁO", bold=True, align=CENTER, before=18)
+    para(doc, "{{ subject }}", bold=True, align=CENTER)
+    _rule(doc, 3, 16.3)
+
+
+def _heading(doc: DocxDocument, text: str) -> None:
+    para(doc, text, bold=True, align=JUSTIFY, indent=True, before=6, after=6)
+
+
+def _body(doc: DocxDocument, specs: SpecSet) -> None:
+    para(doc, "Thực hiện Kế hoạch xây dựng và nhân rộng điển hình tiên tiến, {{ agency }} báo "
+              "cáo kết quả {{ period | lower }} như sau:", align=JUSTIFY, indent=True, before=12,
+         after=6)
+    _heading(doc, "I. TÌNH HÌNH TRIỂN KHAI THỰC HIỆN")
+    para(doc, "Tổng số đơn vị phải báo cáo: {{ roster.total }}; đã gửi đăng ký: "
+              "{{ roster.reported }}, trong đó đúng hạn {{ roster.on_time }}, gửi muộn "
+              "{{ roster.late | length }}; chưa gửi: {{ roster.missing | length }}.",
+         align=JUSTIFY, indent=True, after=6)
+    para(doc, "{%p if roster.late %}")
+    para(doc, "Đơn vị gửi muộn: {{ roster.late | join('; ') }}.", align=JUSTIFY, indent=True,
+         after=6)
+    para(doc, "{%p endif %}")
+    para(doc, "{%p if roster.missing %}")
+    para(doc, "Đơn vị chưa gửi đăng ký: {{ roster.missing | join('; ') }}.", align=JUSTIFY,
+         indent=True, after=6)
+    para(doc, "{%p endif %}")
+    para(doc, "{%p if roster.needs_fixes %}")
+    para(doc, "Đơn vị có biểu mẫu cần sửa, bổ sung: {{ roster.needs_fixes | join('; ') }}.",
+         align=JUSTIFY, indent=True, after=6)
+    para(doc, "{%p endif %}")
+    _heading(doc, "II. KẾT QUẢ PHÁT HIỆN, XÂY DỰNG VÀ NHÂN RỘNG ĐIỂN HÌNH TIÊN TIẾN")
+    para(doc, "Tổng số điển hình tiên tiến đăng ký: {{ totals.tong }} ({{ totals.tap_the }} "
+              "tập thể, {{ totals.ca_nhan }} cá nhân), cụ thể theo từng tiêu chí:",
+         align=JUSTIFY, indent=True, after=6)
+    _loop_table(doc, ["STT", "Tiêu chí", "Tập thể", "Cá nhân", "Tổng"], "c", "criteria",
+                ["c.stt", "c.label", "c.text.tap_the", "c.text.ca_nhan", "c.text.tong"],
+                [1.2, 8.7, 2.1, 2.1, 2.1], total=["", "Tổng cộng", "totals.tap_the",
+                                                   "totals.ca_nhan", "totals.tong"])
+    para(doc, "{{ chart }}", align=CENTER, before=6)
+    para(doc, "Số điển hình theo đơn vị:", align=JUSTIFY, indent=True, before=6, after=6)
+    headers = ["STT", "Đơn vị", *(s.name for s in specs.criteria), "Tổng"]
+    cells = ["u.stt", "u.name", *(f"u.counts[{i}]" for i in range(len(specs.criteria))),
+             "u.tong"]
+    name_width = 16.2 - 1.2 - 1.7 - 2.0 * len(specs.criteria)
+    _loop_table(doc, headers, "u", "units", cells,
+                [1.2, name_width, *([2.0] * len(specs.criteria)), 1.7])
+    _heading(doc, "III. ĐÁNH GIÁ CHUNG")
+    para(doc, "{%p for line in assessment %}")
+    para(doc, "{{ line }}", align=JUSTIFY, indent=True, after=6)
+    para(doc, "{%p endfor %}")
+    _heading(doc, "IV. ĐỀ XUẤT, KIẾN NGHỊ")
+    para(doc, "{{ editable }}", italic=True, align=JUSTIFY, indent=True, after=6)
+    para(doc, "{{ closing }}", align=JUSTIFY, indent=True, after=12)
+
+
+def _loop_table(doc: DocxDocument, headers: list[str], var: str, items: str, cells: list[str],
+                widths: list[float], total: list[str] | None = None) -> None:
+    """Header row, `{%tr for %}` row, the repeated row, `{%tr endfor %}` row, optional total."""
+    table = doc.add_table(rows=4 + (1 if total else 0), cols=len(headers))
+    table.style = "Table Grid"
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    _fill(table.rows[0].cells, headers, bold=True)
+    table.rows[1].cells[0].paragraphs[0].add_run(f"{{%tr for {var} in {items} %}}")
+    _fill(table.rows[2].cells, [f"{{{{ {c} }}}}" for c in cells])
+    table.rows[3].cells[0].paragraphs[0].add_run("{%tr endfor %}")
+    if total:
+        _fill(table.rows[4].cells, [f"{{{{ {c} }}}}" if "." in c else c for c in total],
+              bold=True)
+    _widths(table, widths)
+
+
+def _widths(table: Table, widths: list[float]) -> None:
+    """Fixed column widths; Word reads the cells', LibreOffice the grid's, so set both."""
+    table.autofit = False
+    for column, width in zip(table.columns, widths, strict=True):
+        column.width = Cm(width)
+        for cell in column.cells:
+            cell.width = Cm(width)
+
+
+def _fill(cells: list[_Cell], texts: list[str], bold: bool = False) -> None:
+    for cell, text in zip(cells, texts, strict=True):
+        paragraph = cell.paragraphs[0]
+        run = paragraph.add_run(text)
+        run.font.size, run.bold = Pt(12), bold
+        wide = any(word in text for word in ("label", "name", "achievement", "unit", "position"))
+        paragraph.alignment = LEFT if wide and not bold else CENTER
+
+
+def _signature_block(doc: DocxDocument) -> None:
+    table = doc.add_table(rows=1, cols=2)
+    _borderless(table)
+    _widths(table, [8.0, 8.2])
+    left, right = table.rows[0].cells
+    para(left, "Nơi nhận:", size=12, bold=True, italic=True)
+    para(left, "{%p for line in recipients %}")
+    para(left, "{{ line }}", size=11)
+    para(left, "{%p endfor %}")
+    para(right, "{{ signer.authority }}", bold=True, align=CENTER)
+    para(right, "{{ signer.title }}", bold=True, align=CENTER)
+    for _ in range(4):
+        para(right, "", align=CENTER)
+    para(right, "{{ signer.name }}", bold=True, align=CENTER)
+    for cell in (left, right):
+        first = cell.paragraphs[0]
+        first._p.getparent().remove(first._p)
+
+
+def _appendix(doc: DocxDocument) -> None:
+    para(doc).add_run().add_break(WD_BREAK.PAGE)
+    para(doc, "PHỤ LỤC", bold=True, align=CENTER)
+    para(doc, "DANH SÁCH TẬP THỂ, CÁ NHÂN ĐIỂN HÌNH TIÊN TIẾN ĐỀ NGHỊ BIỂU DƯƠNG, KHEN THƯỞNG",
+         bold=True, align=CENTER)
+    para(doc, "(Kèm theo Báo cáo số {{ number or '      ' }}/{{ symbol }} ngày {{ date.day }}/"
+              "{{ date.month }}/{{ date.year }} của {{ agency }})", italic=True, align=CENTER,
+         after=6)
+    para(doc, "{%p if proposals %}")
+    _loop_table(doc, ["STT", "Tên tập thể, cá nhân", "Chức vụ", "Đơn vị", "Thành tích",
+                      "Hình thức đề nghị"], "p", "proposals",
+                ["p.stt", "p.name", "p.position", "p.unit", "p.achievement", "p.form"],
+                [1.2, 3.2, 2.2, 2.9, 4.3, 2.4])
+    para(doc, "{%p else %}")
+    para(doc, "Chưa có tập thể, cá nhân được đề nghị.", italic=True, align=CENTER)
+    para(doc, "{%p endif %}")
