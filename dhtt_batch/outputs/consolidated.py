@@ -10,7 +10,7 @@ from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.chart import BarChart, Reference
-from openpyxl.styles import Alignment, Font
+from openpyxl.styles import Alignment, Font, NamedStyle
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -27,10 +27,25 @@ from ..layout import (
 )
 from ..merge import FILE_STATUS_LABELS, UNIT_STATUS_LABELS, MergeResult
 from ..spec import SheetSpec
-from ..xlsx import BORDER, WRAP_TOP, a4_landscape, set_value, style_header, write_row
+from ..xlsx import WRAP_TOP, a4_landscape, set_value, style_header, write_row
 from .feedback import SEVERITY_LABEL
 
 KINDS = ("Tập thể", "Cá nhân")
+WRAP_WIDTH = 24
+DATE_STYLE, WRAP_STYLE = "dhtt_date", "dhtt_wrap"
+
+
+def width_chars(widths: Sequence[float], col: int) -> float:
+    return widths[col - 1]
+
+
+def _register_styles(wb: Workbook) -> None:
+    date_style = NamedStyle(DATE_STYLE, number_format="DD/MM/YYYY")
+    date_style.alignment = Alignment(vertical="top")
+    wrap_style = NamedStyle(WRAP_STYLE)
+    wrap_style.alignment = WRAP_TOP
+    wb.add_named_style(date_style)
+    wb.add_named_style(wrap_style)
 
 
 def consolidated_name(result: MergeResult) -> str:
@@ -39,6 +54,7 @@ def consolidated_name(result: MergeResult) -> str:
 
 def write_consolidated(result: MergeResult, target: Path) -> Path:
     wb = Workbook()
+    _register_styles(wb)
     _summary(wb.active, result)
     for spec in result.specs.criteria:
         _criterion_sheet(wb.create_sheet(spec.name), spec, result)
@@ -59,18 +75,24 @@ def _title(ws: Worksheet, text: str, width: int) -> None:
 
 def _table(ws: Worksheet, headers: list[str], rows: list[list[Any]],
            widths: Sequence[float]) -> None:
-    """Header at CONSOLIDATED_HEADER_ROW, frozen and filtered; A4 landscape."""
+    """Header at CONSOLIDATED_HEADER_ROW, frozen and filtered; A4 landscape.
+
+    Data cells carry no borders (printed gridlines stand in for them): styling each of
+    hundreds of thousands of cells is what made large workbooks slow. Only dates and the
+    wide text columns get a (named, so cheap) style.
+    """
     top = CONSOLIDATED_HEADER_ROW
     write_row(ws, top, headers)
     style_header(ws, top, len(headers))
+    wide = {col for col, width in enumerate(widths, start=1) if width >= WRAP_WIDTH}
     for offset, values in enumerate(rows, start=1):
         write_row(ws, top + offset, values)
         for col, value in enumerate(values, start=1):
-            cell = ws.cell(row=top + offset, column=col)
-            cell.border = BORDER
-            cell.alignment = WRAP_TOP
             if isinstance(value, date):
-                cell.number_format = "DD/MM/YYYY"
+                ws.cell(row=top + offset, column=col).style = DATE_STYLE
+            elif col in wide and isinstance(value, str) and len(value) > width_chars(widths, col):
+                ws.cell(row=top + offset, column=col).style = WRAP_STYLE
+    ws.print_options.gridLines = True
     for col, width in enumerate(widths, start=1):
         ws.column_dimensions[get_column_letter(col)].width = width
     last = get_column_letter(len(headers))

@@ -1,0 +1,155 @@
+"""Province-scale benchmark: merge against the cost of just reading and writing.
+
+    python tests/benchmarks/bench_merge.py [--units 500] [--repeat 3]
+
+Generates a synthetic province (tests/benchmarks/province.py), then times, side by side in one
+run and on the same inbox: the read floor (calamine values only), the floor (read + one pandera
+pass per criterion + writing the rows unformatted with openpyxl), a naive hand-written script
+(pandas.read_excel + pandera per sheet + to_excel), `dhtt-batch validate` and `dhtt-batch
+merge` (subprocesses, as a user runs them, with their peak memory). Each is the median of
+--repeat runs. The last line printed is one JSON object with the figures and ratios.
+Not collected by pytest (the file name does not start with test_).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+import pandera.pandas as pa
+import python_calamine as calamine
+from openpyxl import Workbook
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+
+from dhtt_batch.layout import FIRST_DATA_ROW, HEADER_ROW  # noqa: E402
+from dhtt_batch.schema import build_schema  # noqa: E402
+from dhtt_batch.spec import SpecSet  # noqa: E402
+from tests.benchmarks.province import make_province  # noqa: E402
+
+TODAY = date(2026, 1, 5)
+
+
+def timed(action: Callable[[], object], repeat: int) -> float:
+    samples = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        action()
+        samples.append(time.perf_counter() - start)
+    return statistics.median(samples)
+
+
+def read_floor(files: list[Path]) -> list[dict[str, list[list[object]]]]:
+    books = []
+    for path in files:
+        book = calamine.CalamineWorkbook.from_path(str(path))
+        books.append({name: book.get_sheet_by_name(name).to_python()
+                      for name in book.sheet_names})
+    return books
+
+
+def floor(files: list[Path], specs: SpecSet, target: Path) -> None:
+    books = read_floor(files)
+    out = Workbook()
+    out.remove(out.active)
+    for spec in specs.criteria:
+        rows = [row[: len(spec.keys)] for book in books
+                for row in book[spec.name][FIRST_DATA_ROW - 1:]]
+        frame = pd.DataFrame(rows, columns=spec.keys, dtype=object)
+        frame = frame.where(frame != "", None)
+        try:
+            build_schema(spec, TODAY).validate(frame, lazy=True)
+        except pa.errors.SchemaErrors:
+            pass
+        ws = out.create_sheet(spec.name)
+        for record in frame.itertuples(index=False):
+            ws.append(list(record))
+    out.save(target)
+
+
+def naive(files: list[Path], specs: SpecSet, target: Path) -> None:
+    frames: dict[str, list[pd.DataFrame]] = {s.name: [] for s in specs.criteria}
+    for path in files:
+        for spec in specs.criteria:
+            frame = pd.read_excel(path, sheet_name=spec.name, header=HEADER_ROW - 1,
+                                  engine="openpyxl", dtype=object)
+            frame = frame.iloc[FIRST_DATA_ROW - HEADER_ROW - 1:, : len(spec.keys)]
+            frame.columns = spec.keys
+            frame = frame.astype(object).where(frame.notna(), None)
+            try:
+                build_schema(spec, TODAY).validate(frame, lazy=True)
+            except pa.errors.SchemaErrors:
+                pass
+            frames[spec.name].append(frame)
+    with pd.ExcelWriter(target, engine="openpyxl") as writer:
+        for name, parts in frames.items():
+            pd.concat(parts).to_excel(writer, sheet_name=name, index=False)
+
+
+def run_cli(args: list[str]) -> tuple[float, float]:
+    """Wall time and peak RSS (MB) of one dhtt-batch run in a child process."""
+    start = time.perf_counter()
+    proc = subprocess.Popen([sys.executable, "-m", "dhtt_batch.cli", *args],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    _, status, usage = os.wait4(proc.pid, 0)
+    elapsed = time.perf_counter() - start
+    if os.waitstatus_to_exitcode(status) not in (0, 1):
+        raise SystemExit(f"dhtt-batch {' '.join(args)} failed with {status}")
+    return elapsed, usage.ru_maxrss / 1024
+
+
+def timed_cli(args: list[str], repeat: int) -> tuple[float, float]:
+    runs = [run_cli(args) for _ in range(repeat)]
+    return statistics.median(r[0] for r in runs), max(r[1] for r in runs)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--units", type=int, default=500)
+    parser.add_argument("--repeat", type=int, default=3)
+    options = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        work = Path(tmp)
+        start = time.perf_counter()
+        campaign, inbox = make_province(options.units, work / "province")
+        files = sorted(inbox.glob("*.xlsx"))
+        specs = campaign.load_specs()
+        rows = sum(len(book[s.name]) - FIRST_DATA_ROW + 1 for book in read_floor(files)
+                   for s in specs.criteria)
+        print(f"generated {len(files)} workbooks, {rows} rows in "
+              f"{time.perf_counter() - start:.1f} s", flush=True)
+        config = ["-c", str(campaign.source)]
+        figures = {
+            "read_s": timed(lambda: read_floor(files), options.repeat),
+            "floor_s": timed(lambda: floor(files, specs, work / "floor.xlsx"), options.repeat),
+            "naive_s": timed(lambda: naive(files, specs, work / "naive.xlsx"), options.repeat),
+        }
+        figures["validate_s"], validate_mb = timed_cli(
+            ["validate", *config, "--json", str(inbox)], options.repeat)
+        figures["merge_s"], merge_mb = timed_cli(
+            ["merge", *config, str(inbox), "-o", str(work / "out")], options.repeat)
+    for name, seconds in figures.items():
+        print(f"{name:>11}: {seconds:8.2f} s", flush=True)
+    result = {
+        "workbooks": len(files), "rows": rows,
+        **{k: round(v, 3) for k, v in figures.items()},
+        "merge_over_floor": round(figures["merge_s"] / figures["floor_s"], 2),
+        "naive_over_merge": round(figures["naive_s"] / figures["merge_s"], 2),
+        "validate_over_read": round(figures["validate_s"] / figures["read_s"], 2),
+        "peak_rss_mb": round(max(validate_mb, merge_mb), 1),
+    }
+    print(json.dumps(result))
+
+
+if __name__ == "__main__":
+    main()

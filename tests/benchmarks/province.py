@@ -1,0 +1,96 @@
+"""A synthetic province for the benchmark: N units, one filled workbook each, deterministic.
+
+Workbooks are made with the project's own template writer and filler, about one in ten with a
+few mistakes, so feedback copies are part of the work measured.
+"""
+
+from __future__ import annotations
+
+import random
+from concurrent.futures import ProcessPoolExecutor
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from dhtt_batch.campaign import Campaign, default_campaign_path, load_campaign
+from dhtt_batch.fill import fill_template
+from dhtt_batch.template import build_template
+
+FAMILY = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ", "Võ", "Đặng", "Bùi",
+          "Đỗ", "Hồ", "Ngô", "Dương", "Lý"]
+MIDDLE = ["Văn", "Thị", "Hữu", "Minh", "Thanh", "Quang", "Ngọc", "Đức", "Thu", "Xuân"]
+GIVEN = ["An", "Bình", "Cường", "Dũng", "Giang", "Hà", "Hải", "Hạnh", "Hùng", "Hương", "Khoa",
+         "Lan", "Linh", "Long", "Mai", "Nam", "Nga", "Phúc", "Quân", "Sơn", "Tâm", "Thảo",
+         "Trang", "Tuấn", "Vân", "Yến"]
+ACHIEVEMENTS = [
+    "Hoàn thành xuất sắc nhiệm vụ được giao, có sáng kiến cải tiến quy trình xử lý hồ sơ.",
+    "Chủ trì số hóa hồ sơ lưu trữ, rút ngắn thời gian tra cứu tài liệu cho cơ quan.",
+    "Tích cực tham gia phong trào thi đua, được đồng nghiệp tín nhiệm và noi theo.",
+    "Đề xuất giải pháp tiết kiệm chi thường xuyên, phòng chống lãng phí hiệu quả.",
+]
+
+
+def province_campaign(units: int, directory: Path) -> Path:
+    text = default_campaign_path().read_text(encoding="utf-8")
+    head = text[: text.index("[[units]]")]
+    roster = "".join(
+        f'[[units]]\ncode = "U{n:04d}"\nname = "Đơn vị số {n:04d}"\n'
+        f'email = "u{n:04d}@example.gov.vn"\n\n' for n in range(1, units + 1))
+    path = directory / "campaign.toml"
+    path.write_text(head + roster, encoding="utf-8")
+    return path
+
+
+def _record(rng: random.Random, sheet: str, number: int, unit: str) -> dict[str, Any]:
+    person = rng.random() < 0.8
+    name = (f"{rng.choice(FAMILY)} {rng.choice(MIDDLE)} {rng.choice(GIVEN)}" if person
+            else f"Tổ công tác số {number} - {unit}")
+    row: dict[str, Any] = {
+        "stt": number, "doi_tuong": "Cá nhân" if person else "Tập thể", "ho_ten": name,
+        "gioi_tinh": rng.choice(["Nam", "Nữ"]) if person else None,
+        "nam_sinh": rng.randint(1965, 2000) if person else None,
+        "chuc_vu": "Chuyên viên" if person else None, "don_vi_cong_tac": unit,
+        "giai_doan": rng.choice(["Phát hiện", "Đăng ký xây dựng", "Đang bồi dưỡng"]),
+        "tom_tat_thanh_tich": rng.choice(ACHIEVEMENTS),
+        "hinh_thuc_de_nghi": rng.choice(["Biểu dương", "Giấy khen của Chánh Văn phòng"]),
+    }
+    row.update({
+        "a_HCM": {"noi_dung_dot_pha": "Đổi mới cách làm trong xử lý công việc hằng ngày",
+                  "muc_do_hoan_thanh": "Hoàn thành tốt nhiệm vụ"},
+        "b_CCHC": {"ten_mo_hinh": "Tiếp nhận hồ sơ trực tuyến",
+                   "linh_vuc_cai_cach": "Cải cách thủ tục hành chính", "nam_ap_dung": 2023,
+                   "hieu_qua_hai_long": "Rút ngắn thời gian giải quyết, người dân hài lòng."},
+        "c_CDS": {"ten_san_pham": "Phần mềm quản lý văn bản", "phuc_vu": "Chính quyền số",
+                  "nam_su_dung": 2022,
+                  "hieu_qua_nang_suat": "Giảm một nửa thời gian tổng hợp báo cáo định kỳ."},
+    }[sheet])
+    return row
+
+
+def _write_unit(args: tuple[Path, Path, int]) -> None:
+    campaign_path, inbox, n = args
+    campaign = load_campaign(campaign_path)
+    specs = campaign.load_specs()
+    unit = campaign.units[n]
+    rng = random.Random(n)
+    rows = {sheet: [_record(rng, sheet, i + 1, unit.name) for i in range(rng.randint(30, 50))]
+            for sheet in ("a_HCM", "b_CCHC", "c_CDS")}
+    if n % 10 == 3:  # about one workbook in ten carries a few mistakes
+        rows["a_HCM"][2]["gioi_tinh"] = None
+        rows["b_CCHC"][5]["nam_ap_dung"] = "hai không hai ba"
+        rows["c_CDS"][7]["phuc_vu"] = "số hóa"
+    info = {"don_vi": unit.name, "nguoi_lap": "Người Lập Biểu", "dien_thoai": "0232 3822 123",
+            "ngay_lap": date(2025, 12, 10), "thu_truong": "Thủ Trưởng Đơn Vị"}
+    wb = build_template(campaign, specs, unit, today=date(2025, 11, 20))
+    fill_template(wb, specs, info, rows)
+    wb.save(inbox / f"{unit.code}.xlsx")
+
+
+def make_province(units: int, directory: Path) -> tuple[Campaign, Path]:
+    directory.mkdir(parents=True, exist_ok=True)
+    campaign_path = province_campaign(units, directory)
+    inbox = directory / "inbox"
+    inbox.mkdir(exist_ok=True)
+    with ProcessPoolExecutor(max_workers=2) as pool:
+        list(pool.map(_write_unit, [(campaign_path, inbox, n) for n in range(units)]))
+    return load_campaign(campaign_path), inbox
