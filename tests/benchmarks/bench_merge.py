@@ -14,6 +14,7 @@ Not collected by pytest (the file name does not start with test_).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import statistics
@@ -67,10 +68,8 @@ def floor(files: list[Path], specs: SpecSet, target: Path) -> None:
                 for row in book[spec.name][FIRST_DATA_ROW - 1:]]
         frame = pd.DataFrame(rows, columns=spec.keys, dtype=object)
         frame = frame.where(frame != "", None)
-        try:
+        with contextlib.suppress(pa.errors.SchemaErrors):
             build_schema(spec, TODAY).validate(frame, lazy=True)
-        except pa.errors.SchemaErrors:
-            pass
         ws = out.create_sheet(spec.name)
         for record in frame.itertuples(index=False):
             ws.append(list(record))
@@ -86,10 +85,8 @@ def naive(files: list[Path], specs: SpecSet, target: Path) -> None:
             frame = frame.iloc[FIRST_DATA_ROW - HEADER_ROW - 1:, : len(spec.keys)]
             frame.columns = spec.keys
             frame = frame.astype(object).where(frame.notna(), None)
-            try:
+            with contextlib.suppress(pa.errors.SchemaErrors):
                 build_schema(spec, TODAY).validate(frame, lazy=True)
-            except pa.errors.SchemaErrors:
-                pass
             frames[spec.name].append(frame)
     with pd.ExcelWriter(target, engine="openpyxl") as writer:
         for name, parts in frames.items():
