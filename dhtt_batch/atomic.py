@@ -60,8 +60,12 @@ def atomic_write(target: Path, write: Callable[[IO[bytes]], object]) -> None:
         raise OutputError(f"Không ghi được {target}: {exc.strerror or exc}.") from exc
 
 
+def atomic_write_bytes(target: Path, data: bytes) -> None:
+    atomic_write(target, lambda handle: handle.write(data))
+
+
 def atomic_write_text(target: Path, text: str) -> None:
-    atomic_write(target, lambda handle: handle.write(text.encode("utf-8")))
+    atomic_write_bytes(target, text.encode("utf-8"))
 
 
 def atomic_save_workbook(wb: Workbook, target: Path) -> None:

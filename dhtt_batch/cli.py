@@ -167,8 +167,10 @@ def validate(campaign: Campaign, specs: SpecSet, paths: tuple[Path, ...], as_jso
 @click.option("--json", "as_json", is_flag=True, help="In manifest dạng JSON ra stdout.")
 @click.option("--report", "with_report", is_flag=True,
               help="Ghi thêm báo cáo .docx cạnh bảng tổng hợp.")
+@click.option("--reply-drafts", is_flag=True,
+              help="Soạn sẵn thư trả lời (và thư nhắc nộp) dạng .eml để xem rồi gửi.")
 def merge(campaign: Campaign, specs: SpecSet, inbox: Path, outdir: Path, strict: bool,
-          as_json: bool, with_report: bool) -> None:
+          as_json: bool, with_report: bool, reply_drafts: bool) -> None:
     """Kiểm tra và tổng hợp mọi tệp trong thư mục nhận; ghi bảng tổng hợp và phản hồi.
 
     Mã thoát: 0 đã ghi kết quả (tệp bị loại được báo, không làm dừng), 2 lỗi cách dùng hoặc
@@ -185,7 +187,8 @@ def merge(campaign: Campaign, specs: SpecSet, inbox: Path, outdir: Path, strict:
     console = stderr_console()
     try:
         with progress_bar(console, quiet=as_json) as progress:
-            run = run_merge(inbox, outdir, campaign, specs, strict, progress, with_report)
+            run = run_merge(inbox, outdir, campaign, specs, strict, progress, with_report,
+                            reply_drafts)
     except OutputError as exc:
         raise OutputProblem(str(exc)) from exc
     except ReportError as exc:
@@ -220,6 +223,48 @@ def report(campaign: Campaign, specs: SpecSet, consolidated: Path, output: Path)
     except OutputError as exc:
         raise OutputProblem(str(exc)) from exc
     click.echo(f"Đã lập báo cáo {output}", err=True)
+
+
+@cli.command()
+@click.argument("source")
+@click.option("-o", "--output", "inbox", type=click.Path(path_type=Path), required=True,
+              help="Thư mục nhận (inbox) để lưu các tệp đính kèm.")
+@click.option("--since", type=click.DateTime(formats=["%Y-%m-%d", "%d/%m/%Y"]),
+              help="Chỉ lấy thư từ ngày này (2025-12-01 hoặc 01/12/2025).")
+@click.option("--password-env", default="DHTT_IMAP_PASSWORD", show_default=True,
+              help="Biến môi trường chứa mật khẩu IMAP; không có thì hỏi.")
+@click.option("--cafile", type=click.Path(path_type=Path, exists=True, dir_okay=False),
+              help="Chứng thư gốc (CA) của máy chủ thư nội bộ, nếu cần.")
+def collect(source: str, inbox: Path, since: Any, password_env: str,
+            cafile: Path | None) -> None:
+    """Lấy tệp biểu mẫu đính kèm từ thư điện tử vào thư mục nhận.
+
+    SOURCE là thư mục chứa tệp .eml, tệp mbox, thư mục Maildir, hoặc hộp thư IMAP
+    (imaps://tai-khoan@may-chu/INBOX). Hộp thư chỉ được đọc: không xóa, không chuyển, không
+    đánh dấu thư. Chạy lại không lấy trùng.
+
+    Ví dụ:  dhtt-batch collect imaps://hctc@mail.quangbinh.gov.vn/INBOX -o inbox/
+    """
+    import os
+
+    from .mail import MailError
+    from .mail import collect as collect_mail
+    from .outputs.console import print_collect, stderr_console
+
+    password = None
+    if source.startswith(("imap://", "imaps://")):
+        password = os.environ.get(password_env) or click.prompt(
+            "Mật khẩu IMAP", hide_input=True, err=True)
+    console = stderr_console()
+    try:
+        with progress_bar(console, quiet=False) as progress:
+            report = collect_mail(source, inbox, since.date() if since else None, password,
+                                  cafile, progress)
+    except MailError as exc:
+        raise ConfigProblem(str(exc)) from exc
+    except OutputError as exc:
+        raise OutputProblem(str(exc)) from exc
+    print_collect(report, inbox, console)
 
 
 @contextlib.contextmanager

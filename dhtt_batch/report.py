@@ -16,7 +16,7 @@ import jinja2
 from docx.shared import Mm
 from docxtpl import DocxTemplate, InlineImage
 
-from .atomic import atomic_write
+from .atomic import atomic_write_bytes, atomic_write_text
 from .campaign import Campaign
 from .report_context import build_context
 from .report_data import ReportError, read_consolidated
@@ -41,11 +41,9 @@ def render_report(consolidated: Path, target: Path, campaign: Campaign, specs: S
     context = build_context(data, campaign, specs, today or date.today())
     chart = chart_png(context)
     if suffix == ".html":
-        html = render_html(context, chart, campaign)
-        atomic_write(target, lambda handle: handle.write(html.encode("utf-8")))
+        atomic_write_text(target, render_html(context, chart, campaign))
     elif suffix == ".docx":
-        document = render_docx(context, chart, campaign, specs)
-        atomic_write(target, lambda handle: handle.write(document))
+        atomic_write_bytes(target, render_docx(context, chart, campaign, specs))
     else:
         _render_pdf(render_docx(context, chart, campaign, specs), target)
     return target
@@ -150,4 +148,4 @@ def _render_pdf(document: bytes, target: Path) -> None:
         if not pdf.is_file():
             raise ReportError("LibreOffice không tạo được tệp PDF.")
         data = pdf.read_bytes()
-    atomic_write(target, lambda handle: handle.write(data))
+    atomic_write_bytes(target, data)

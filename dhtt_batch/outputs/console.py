@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from rich.console import Console
 from rich.table import Table
 
 from ..findings import ERROR
+from ..mail import CollectReport
 from ..merge import UNIT_STATUS_LABELS
 from ..validate import ValidationResult
 from .run import MergeRun
@@ -57,8 +60,25 @@ def print_merge(run: MergeRun, console: Console) -> None:
         soft_wrap=True)
     console.print(f"Bảng tổng hợp: {run.consolidated}", soft_wrap=True)
     if run.feedback:
-        console.print(f"Tệp phản hồi gửi đơn vị: {len(run.feedback)} tệp trong "
-                      f"{run.feedback[0].parent}", soft_wrap=True)
+        folder = next(iter(run.feedback.values())).parent
+        console.print(f"Tệp phản hồi gửi đơn vị: {len(run.feedback)} tệp trong {folder}",
+                      soft_wrap=True)
     console.print(f"Biên bản (manifest): {run.manifest}", soft_wrap=True)
     if run.report:
         console.print(f"Báo cáo: {run.report}", soft_wrap=True)
+    if run.drafts:
+        console.print(f"Thư nháp trả lời, nhắc nộp: {len(run.drafts)} thư trong "
+                      f"{run.drafts[0].parent} (mở bằng Outlook/Thunderbird để xem và gửi)",
+                      soft_wrap=True)
+
+
+def print_collect(report: CollectReport, inbox: Path, console: Console) -> None:
+    console.print(f"Đã đọc {report.messages} thư; lưu {len(report.saved)} tệp vào {inbox}; "
+                  f"{len(report.duplicates)} tệp trùng nội dung đã có; bỏ qua "
+                  f"{len(report.skipped)} tệp đính kèm không phải bảng tính.", soft_wrap=True)
+    if not report.saved:
+        console.print("Không có tệp mới.", soft_wrap=True)
+    for path in report.saved:
+        console.print(f"  + {path.name}", soft_wrap=True)
+    for name in report.skipped:
+        console.print(f"  - bỏ qua: {name}", soft_wrap=True)

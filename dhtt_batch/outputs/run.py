@@ -17,10 +17,12 @@ from ..validate import Progress
 from .consolidated import consolidated_name, write_consolidated
 from .feedback import feedback_name, write_feedback
 from .manifest import manifest
+from .replies import write_reply_drafts
 
 LOCK_NAME = ".dhtt-batch.lock"
 LOCK_WAIT_SECONDS = 5.0
 FEEDBACK_DIR = "feedback"
+DRAFTS_DIR = "thu-tra-loi"
 
 
 @dataclass
@@ -28,13 +30,14 @@ class MergeRun:
     result: MergeResult
     consolidated: Path
     manifest: Path
-    feedback: list[Path] = field(default_factory=list)
+    feedback: dict[str, Path] = field(default_factory=dict)  # input display name → copy
     report: Path | None = None
+    drafts: list[Path] = field(default_factory=list)
 
 
 def run_merge(inbox: Path, outdir: Path, campaign: Campaign, specs: SpecSet,
               strict: bool = False, progress: Progress | None = None,
-              with_report: bool = False) -> MergeRun:
+              with_report: bool = False, reply_drafts: bool = False) -> MergeRun:
     try:
         outdir.mkdir(parents=True, exist_ok=True)
         lock = FileLock(str(outdir / LOCK_NAME), timeout=LOCK_WAIT_SECONDS)
@@ -46,6 +49,8 @@ def run_merge(inbox: Path, outdir: Path, campaign: Campaign, specs: SpecSet,
                 # From the workbook just written, exactly as `dhtt-batch report` would.
                 run.report = render_report(run.consolidated, outdir / report_name(result),
                                            campaign, specs, result.generated_at.date())
+            if reply_drafts:
+                run.drafts = write_reply_drafts(result, run.feedback, outdir / DRAFTS_DIR)
             return run
     except Timeout as exc:
         raise OutputError(f"Một lần tổng hợp khác đang ghi vào {outdir}; hãy chờ xong rồi "
@@ -70,21 +75,21 @@ def _write_outputs(result: MergeResult, outdir: Path) -> MergeRun:
     feedback = _write_feedback(result, outdir / FEEDBACK_DIR)
     manifest_path = outdir / "manifest.json"
     outputs = {"consolidated": consolidated.name,
-               "feedback": [f"{FEEDBACK_DIR}/{p.name}" for p in feedback]}
+               "feedback": [f"{FEEDBACK_DIR}/{p.name}" for p in feedback.values()]}
     document = manifest(result, outputs)
     atomic_write_text(manifest_path, json.dumps(document, ensure_ascii=False, indent=2) + "\n")
     return MergeRun(result, consolidated, manifest_path, feedback)
 
 
-def _write_feedback(result: MergeResult, directory: Path) -> list[Path]:
-    written = []
+def _write_feedback(result: MergeResult, directory: Path) -> dict[str, Path]:
+    written: dict[str, Path] = {}
     for outcome in result.files:
         if outcome.findings and outcome.status != "superseded":
             target = directory / feedback_name(outcome.sub, unit_prefix=True)
-            written.append(write_feedback(outcome.sub, outcome.findings, target))
+            written[outcome.sub.display] = write_feedback(outcome.sub, outcome.findings, target)
     # Feedback left from an earlier run on files that are now clean would mislead the officer.
     if directory.is_dir():
         for stale in directory.glob("*-phan-hoi.xlsx"):
-            if stale not in written:
+            if stale not in written.values():
                 stale.unlink()
     return written
