@@ -55,13 +55,13 @@ def repair(text: str) -> tuple[str, str] | None:
     A conversion is kept only when it leaves no foreign character and reads as more valid
     Vietnamese syllables than the original: "Peña" or "Müller" stay as typed.
     """
-    suspect = is_suspect(text)
-    before = syllable_ratio(text)
-    if not suspect and (text.isascii() or before == 1.0):
+    # Only text holding characters foreign to Vietnamese is tried: TCVN3 nearly always has
+    # them (¨ µ ¸ Ý ß), VNI usually (ø ï û); plain Vietnamese never, so it is never touched.
+    if not is_suspect(text):
         return None
+    before = syllable_ratio(text)
     best: tuple[float, str, str] | None = None
-    # TCVN3 text nearly always carries foreign characters (¨ µ ¸ Ý ß); VNI may not.
-    for encoding in ENCODINGS if suspect else ("vni",):
+    for encoding in ENCODINGS:
         converted = unicodedata.normalize("NFC", convert(text, CHARMAPS[encoding]))
         if converted == text or is_suspect(converted):
             continue

@@ -12,9 +12,8 @@ import difflib
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
-
-import pandas as pd
 
 from .findings import Finding, make_finding
 from .layout import EXAMPLE_MARKERS, REQUIRED_MARK
@@ -26,6 +25,7 @@ _NUMBER_CELL = re.compile(r"^\(?\d{1,3}\)?$")
 _FUZZY_CUTOFF = 0.82
 
 
+@lru_cache(maxsize=8192)
 def header_key(text: object) -> str:
     """Comparable form of a header: NFC, case-folded, no '(*)', single spaces."""
     value = unicodedata.normalize("NFC", str(text)).casefold()
@@ -48,7 +48,8 @@ class LocatedTable:
     spec: SheetSpec
     sheet: str
     columns: dict[str, int]  # spec key → 1-based sheet column
-    frame: pd.DataFrame  # spec keys (raw values) + "_row"
+    records: list[list[Any]] = field(default_factory=list)  # raw values in spec key order
+    rows: list[int] = field(default_factory=list)  # the sheet row of each record
     findings: list[Finding] = field(default_factory=list)
     missing_required: list[str] = field(default_factory=list)
 
@@ -85,10 +86,11 @@ def _header_lookup(spec: SheetSpec) -> dict[str, str]:
 def locate_table(raw: RawSheet, spec: SheetSpec, file: str) -> LocatedTable:
     lookup = _header_lookup(spec)
     header_index, matches = _best_header_row(raw.rows, lookup)
-    table = LocatedTable(spec, raw.name, {}, _empty_frame(spec))
     if header_index is None or len(matches) < min(3, len(spec.columns)):
+        table = LocatedTable(spec, raw.name, {})
         table.findings.append(make_finding("header_not_found", file, sheet=raw.name))
         return table
+    table = LocatedTable(spec, raw.name, {})
     table.columns = _map_columns(raw.rows[header_index], spec, lookup, file, raw.name,
                                  header_index + 1, table.findings)
     for col in spec.columns:
@@ -96,7 +98,7 @@ def locate_table(raw: RawSheet, spec: SheetSpec, file: str) -> LocatedTable:
             table.missing_required.append(col.key)
             table.findings.append(make_finding("missing_column", file, sheet=raw.name,
                                                column=col.header))
-    table.frame = _data_frame(raw, spec, table, header_index, file)
+    _data_rows(raw, spec, table, header_index, file)
     return table
 
 
@@ -137,45 +139,58 @@ def _map_columns(header: list[Any], spec: SheetSpec, lookup: dict[str, str], fil
     return columns
 
 
-def _empty_frame(spec: SheetSpec) -> pd.DataFrame:
-    return pd.DataFrame({**{k: pd.Series(dtype=object) for k in spec.keys},
-                         "_row": pd.Series(dtype="int64")})
+def _data_rows(raw: RawSheet, spec: SheetSpec, table: LocatedTable, header_index: int,
+               file: str) -> None:
+    """Every non-blank row under the header, by spec key, with its sheet row number.
 
-
-def _data_frame(raw: RawSheet, spec: SheetSpec, table: LocatedTable, header_index: int,
-                file: str) -> pd.DataFrame:
-    positions = {key: col - 1 for key, col in table.columns.items()}
-    content_keys = [k for k in positions if k != "stt"]
-    records: list[list[Any]] = []
-    rows_numbers: list[int] = []
+    Plain lists: a sheet holds tens of rows, and one DataFrame per criterion (built in
+    validate.py from every file's records) is far cheaper than one per sheet.
+    """
+    positions = [table.columns.get(key, 0) - 1 for key in spec.keys]
+    content = [i for i, key in enumerate(spec.keys) if key != "stt" and positions[i] >= 0]
     errors = raw.errors
     for index in range(header_index + 1, len(raw.rows)):
-        row_number = index + 1
-        row = raw.rows[index]
-        values = {k: _cell(row, p) for k, p in positions.items()}
-        problems = {k: errors[(row_number, p + 1)] for k, p in positions.items()
-                    if (row_number, p + 1) in errors}
-        if not problems and all(values[k] is None for k in content_keys):
+        row, number = raw.rows[index], index + 1
+        values = [None if p < 0 or p >= len(row) or _blank(row[p]) else row[p]
+                  for p in positions]
+        problems = {i: errors[(number, p + 1)] for i, p in enumerate(positions)
+                    if p >= 0 and (number, p + 1) in errors}
+        if not problems and all(values[i] is None for i in content):
             continue
-        if not problems and _is_number_row(values):
-            continue
-        if _is_example(values):
-            if _matches_example(values, spec):
+        if not table.records and not problems:
+            present = {k: v for k, v, p in zip(spec.keys, values, positions, strict=True)
+                       if p >= 0}
+            verdict = _template_row(present, spec)
+            if verdict == "skip":
                 continue
-            table.findings.append(make_finding(
-                "example_row_data", file, sheet=raw.name, cell=table.cell("stt", row_number),
-                row=row_number, column=spec.column("stt").header))
-            values["stt"] = None  # the marker is reported above, not as a bad number
-        for key, problem in problems.items():
+            if verdict == "edited_example":
+                table.findings.append(make_finding(
+                    "example_row_data", file, sheet=table.sheet, cell=table.cell("stt", number),
+                    row=number, column=spec.column("stt").header))
+                values[spec.keys.index("stt")] = None  # reported above, not as a bad number
+        for i, problem in problems.items():
+            values[i] = None
+            key = spec.keys[i]
             code = "formula_no_value" if problem == FORMULA_NO_VALUE else "error_value"
             table.findings.append(make_finding(
-                code, file, sheet=raw.name, cell=table.cell(key, row_number), row=row_number,
+                code, file, sheet=raw.name, cell=table.cell(key, number), row=number,
                 column=spec.column(key).header, value=problem))
-        records.append([values.get(k) for k in spec.keys])
-        rows_numbers.append(row_number)
-    frame = pd.DataFrame(records, columns=spec.keys, dtype=object)
-    frame["_row"] = pd.Series(rows_numbers, dtype="int64")
-    return frame
+        table.records.append(values)
+        table.rows.append(number)
+
+
+def _blank(value: Any) -> bool:
+    return value is None or value == "" or (isinstance(value, str) and not value.strip())
+
+
+def _template_row(values: dict[str, Any], spec: SheetSpec) -> str:
+    """The column-number row and the example row sit right under the header: 'skip' them,
+    unless the example was overwritten with real data ('edited_example'); else 'data'."""
+    if _is_number_row(values):
+        return "skip"
+    if not _is_example(values):
+        return "data"
+    return "skip" if _matches_example(values, spec) else "edited_example"
 
 
 def _cell(row: list[Any], position: int) -> Any:

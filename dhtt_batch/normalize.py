@@ -20,6 +20,7 @@ import pandas as pd
 from .legacy import ENCODINGS, SUSPECT_PATTERN, repair
 from .spec import ColumnSpec
 
+_SUSPECT = re.compile(SUSPECT_PATTERN)
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200b\u3000]+")
 _DATE_TEXT = re.compile(r"^(\d{1,2})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*(\d{2}|\d{4})$")
@@ -61,35 +62,49 @@ def normalize_column(series: pd.Series, col: ColumnSpec,
 
 
 def _to_text_where_text(series: pd.Series, col: ColumnSpec, changes: list[Change]) -> pd.Series:
-    """Clean every string cell; non-strings of text columns become their displayed text."""
-    values = series.astype(object).where(series.notna(), None)
-    is_str = values.map(lambda v: isinstance(v, str))
-    if col.type not in ("integer", "year", "date"):
-        others = values.notna() & ~is_str
-        if others.any():
-            values[others] = values[others].map(_display_text)
-            is_str = is_str | others
-    if not is_str.any():
-        return values
-    text = values[is_str].astype(str)
-    control = text.str.contains(_CONTROL, regex=True)
-    for index in text.index[control]:
-        changes.append(Change(index, col.key, "control_characters", text[index]))
-    text = text.str.replace(_CONTROL, "", regex=True).str.normalize("NFC")
+    """Clean every string cell; non-strings of text columns become their displayed text.
+
+    One pass over the cells with a cache per distinct value: choices and names repeat across
+    thousands of rows, and a dictionary hit is far cheaper than chained pandas string ops.
+    """
+    as_text = col.type not in ("integer", "year", "date")
     keep_lines = col.type in LONG_TEXT_TYPES
-    text = text.str.replace(_SPACES, " ", regex=True)
-    text = text.str.replace(r" *\n *", "\n", regex=True) if keep_lines else \
-        text.str.replace(r"\s+", " ", regex=True)
-    text = text.str.strip()
-    suspect = text.str.contains(SUSPECT_PATTERN, regex=True) | ~text.map(str.isascii)
-    for index in text.index[suspect]:
-        fixed = repair(text[index])
+    cache: dict[tuple[type, Any], tuple[Any, tuple[tuple[Any, ...], ...]]] = {}
+    cleaned: list[Any] = []
+    for index, value in zip(series.index, series.to_numpy(dtype=object), strict=True):
+        if value is None or (isinstance(value, float) and value != value):
+            cleaned.append(None)
+            continue
+        key = (type(value), value)
+        hit = cache.get(key)
+        if hit is None:
+            hit = cache[key] = _clean_value(value, as_text, keep_lines)
+        cleaned.append(hit[0])
+        changes.extend(Change(index, col.key, *change) for change in hit[1])
+    return pd.Series(cleaned, index=series.index, dtype=object)
+
+
+def _clean_value(value: Any, as_text: bool, keep_lines: bool
+                 ) -> tuple[Any, tuple[tuple[Any, ...], ...]]:
+    """(new value, changes as (code, value, expected, detail)) for one distinct cell value."""
+    if not isinstance(value, str):
+        if not as_text:
+            return value, ()
+        value = _display_text(value)
+    found: list[tuple[Any, ...]] = []
+    if _CONTROL.search(value):
+        found.append(("control_characters", value))
+        value = _CONTROL.sub("", value)
+    text = unicodedata.normalize("NFC", value)
+    text = _SPACES.sub(" ", text)
+    text = re.sub(r" *\n *", "\n", text) if keep_lines else " ".join(text.split())
+    text = text.strip()
+    if _SUSPECT.search(text):
+        fixed = repair(text)
         if fixed:
-            changes.append(Change(index, col.key, "legacy_encoding", text[index], fixed[0],
-                                  ENCODINGS[fixed[1]]))
-            text[index] = fixed[0]
-    values[is_str] = text.where(text != "", None)
-    return values
+            found.append(("legacy_encoding", text, fixed[0], ENCODINGS[fixed[1]]))
+            text = fixed[0]
+    return (text or None), tuple(found)
 
 
 def _display_text(value: object) -> str:

@@ -37,7 +37,9 @@ LIMITS = Limits()
 FORMULA_NO_VALUE = "__formula_no_value__"
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ENCRYPTED_OLE = "EncryptionInfo".encode("utf-16-le")
-_CELL_REF = re.compile(rb'<(?:\w+:)?c\b[^>]*?\br="([A-Z]{1,3})([0-9]{1,8})"')
+_CELL_COLUMN = re.compile(rb'<(?:\w+:)?c\b[^>]*?\br="([A-Z]{1,3})[0-9]')
+_CELL_ROW = re.compile(rb'<(?:\w+:)?c\b[^>]*?\br="[A-Z]{1,3}([0-9]{1,8})"')
+_FORMULA = re.compile(rb"<(?:\w+:)?f[\s>/]")  # a cell formula, not <formula> of a validation
 _CELL = re.compile(rb'<(?:\w+:)?c\b([^>]*?)(?:/>|>(.*?)</(?:\w+:)?c>)', re.S)
 _ATTR_R = re.compile(rb'\br="([A-Z]{1,3})([0-9]{1,8})"')
 _VALUE = re.compile(rb"<(?:\w+:)?v>(.*?)</(?:\w+:)?v>", re.S)
@@ -240,16 +242,21 @@ def _scan_ooxml_sheets(zf: zipfile.ZipFile, limits: Limits
             xml = zf.read(part)
         except KeyError:
             continue
-        max_row = max_col = 0
-        for letters, digits in _CELL_REF.findall(xml):
-            max_row = max(max_row, int(digits))
-            max_col = max(max_col, _col_number(letters))
-        if max_row > limits.max_rows or max_col > limits.max_columns:
-            raise ReadFailure("sheet_too_large", f"sheet '{name}' tới ô "
-                                                 f"{_col_letters(max_col)}{max_row}")
-        if b"<f" in xml or b't="e"' in xml:
+        _check_extent(name, xml, limits)
+        if _FORMULA.search(xml) or b't="e"' in xml:
             errors[name] = _cell_problems(xml)
     return errors
+
+
+def _check_extent(name: str, xml: bytes, limits: Limits) -> None:
+    # Distinct column letters and row numbers are few, so the sets keep this a C-speed scan.
+    letters = set(_CELL_COLUMN.findall(xml))
+    rows = set(_CELL_ROW.findall(xml))
+    max_col = max((_col_number(x) for x in letters), default=0)
+    max_row = max((int(x) for x in rows), default=0)
+    if max_row > limits.max_rows or max_col > limits.max_columns:
+        raise ReadFailure("sheet_too_large", f"sheet '{name}' tới ô "
+                                             f"{_col_letters(max_col)}{max_row}")
 
 
 def _cell_problems(xml: bytes) -> dict[tuple[int, int], str]:
@@ -262,7 +269,7 @@ def _cell_problems(xml: bytes) -> dict[tuple[int, int], str]:
         value = _VALUE.search(body or b"")
         if b't="e"' in attrs and value:
             found[where] = value.group(1).decode("utf-8", "replace")
-        elif body and b"<f" in body and (value is None or not value.group(1)):
+        elif body and _FORMULA.search(body) and (value is None or not value.group(1)):
             found[where] = FORMULA_NO_VALUE
     return found
 

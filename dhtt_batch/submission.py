@@ -45,7 +45,7 @@ class Submission:
 
     @property
     def rows_read(self) -> int:
-        return sum(len(t.frame) for t in self.tables.values())
+        return sum(len(t.records) for t in self.tables.values())
 
 
 _UNREADABLE = {"empty_file", "not_spreadsheet", "encrypted", "corrupt", "unsafe_file",

@@ -110,16 +110,15 @@ def _validate_info(subs: list[Submission], specs: SpecSet, campaign: Campaign, t
 
 def _validate_criterion(subs: list[Submission], spec: SheetSpec, today: date
                         ) -> tuple[pd.DataFrame, list[Finding]]:
-    parts = []
+    records: list[list[Any]] = []
     for sub in subs:
         table = sub.tables.get(spec.name)
-        if table is not None and len(table.frame):
-            part = table.frame.copy()
-            part["_src"] = sub.index
-            parts.append(part)
-    columns = [*spec.keys, "_row", "_src"]
-    frame = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=columns)
-    frame = frame.astype({k: object for k in spec.keys})
+        if table is not None:
+            records.extend([*values, row, sub.index]
+                           for values, row in zip(table.records, table.rows, strict=True))
+    # One frame for the criterion, all files at once: the vectorised passes run on it.
+    frame = pd.DataFrame(records, columns=[*spec.keys, "_row", "_src"], dtype=object)
+    frame = frame.astype({"_row": "int64", "_src": "int64"})
     by_src = {s.index: s for s in subs}
 
     def locate(index: Any, key: str) -> Where:
