@@ -19,6 +19,7 @@ import pandera.pandas as pa
 from .campaign import Campaign
 from .findings import ERROR, Finding, make_finding, sort_findings
 from .normalize import Change, normalize_column
+from .parallel import map_in_order
 from .schema import SEP, build_schema, condition_text, expected_text
 from .spec import SheetSpec, SpecSet
 from .submission import Submission, discover, load_submission
@@ -64,12 +65,18 @@ def validate_paths(paths: Iterable[Path], campaign: Campaign, specs: SpecSet,
                    today: date | None = None, progress: Progress | None = None
                    ) -> ValidationResult:
     files = discover(paths)
+    jobs = [(index, path, display_name(path), campaign, specs)
+            for index, path in enumerate(files)]
     subs = []
-    for index, path in enumerate(files):
+    for sub in map_in_order(_load, jobs):
         if progress:
-            progress(path.name)
-        subs.append(load_submission(index, path, display_name(path), campaign, specs))
+            progress(sub.path.name)
+        subs.append(sub)
     return validate_submissions(subs, campaign, specs, today or date.today())
+
+
+def _load(job: tuple[int, Path, str, Campaign, SpecSet]) -> Submission:
+    return load_submission(*job)
 
 
 def validate_submissions(subs: list[Submission], campaign: Campaign, specs: SpecSet,

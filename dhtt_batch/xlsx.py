@@ -42,6 +42,15 @@ def write_row(ws: Worksheet, row: int, values: list[Any], start_col: int = 1) ->
         set_value(ws.cell(row=row, column=start_col + offset), value)
 
 
+def append_row(ws: Worksheet, row: int, values: list[Any]) -> None:
+    """ws.append (the fast path) of what becomes `row`, then formula-looking strings turned
+    back into text. (`row` is passed in: ws.max_row scans every cell.)"""
+    ws.append(values)
+    for column, value in enumerate(values, start=1):
+        if looks_like_formula(value):
+            set_value(ws.cell(row=row, column=column), value)
+
+
 def style_header(ws: Worksheet, row: int, ncols: int, height: float = 45) -> None:
     for col in range(1, ncols + 1):
         cell = ws.cell(row=row, column=col)

@@ -27,16 +27,12 @@ from ..layout import (
 )
 from ..merge import FILE_STATUS_LABELS, UNIT_STATUS_LABELS, MergeResult
 from ..spec import SheetSpec
-from ..xlsx import WRAP_TOP, a4_landscape, set_value, style_header, write_row
+from ..xlsx import WRAP_TOP, a4_landscape, append_row, set_value, style_header, write_row
 from .feedback import SEVERITY_LABEL
 
 KINDS = ("Tập thể", "Cá nhân")
 WRAP_WIDTH = 24
 DATE_STYLE, WRAP_STYLE = "dhtt_date", "dhtt_wrap"
-
-
-def width_chars(widths: Sequence[float], col: int) -> float:
-    return widths[col - 1]
 
 
 def _register_styles(wb: Workbook) -> None:
@@ -86,11 +82,11 @@ def _table(ws: Worksheet, headers: list[str], rows: list[list[Any]],
     style_header(ws, top, len(headers))
     wide = {col for col, width in enumerate(widths, start=1) if width >= WRAP_WIDTH}
     for offset, values in enumerate(rows, start=1):
-        write_row(ws, top + offset, values)
+        append_row(ws, top + offset, values)
         for col, value in enumerate(values, start=1):
             if isinstance(value, date):
                 ws.cell(row=top + offset, column=col).style = DATE_STYLE
-            elif col in wide and isinstance(value, str) and len(value) > width_chars(widths, col):
+            elif col in wide and isinstance(value, str) and len(value) > widths[col - 1]:
                 ws.cell(row=top + offset, column=col).style = WRAP_STYLE
     ws.print_options.gridLines = True
     for col, width in enumerate(widths, start=1):
@@ -105,9 +101,9 @@ def _criterion_sheet(ws: Worksheet, spec: SheetSpec, result: MergeResult) -> Non
     columns = [c for c in spec.columns if c.key != "stt"]
     headers = ["STT", *(c.header for c in columns), *PROVENANCE_HEADERS]
     frame = result.rows[spec.name]
-    rows = [[number, *(_plain(record[c.key]) for c in columns), record["_unit"],
-             record["_unit_name"], record["_file"], int(record["_row"])]
-            for number, (_, record) in enumerate(frame.iterrows(), start=1)]
+    keys = [c.key for c in columns] + ["_unit", "_unit_name", "_file", "_row"]
+    rows = [[number, *(_plain(v) for v in record)]
+            for number, record in enumerate(frame[keys].itertuples(index=False), start=1)]
     _title(ws, f"{spec.title} - {result.campaign.period.label.upper()}", len(headers))
     _table(ws, headers, rows, [6, *(c.width for c in columns), 10, 24, 24, 8])
 

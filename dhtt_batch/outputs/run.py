@@ -10,9 +10,12 @@ from filelock import FileLock, Timeout
 
 from ..atomic import OutputError, atomic_write_text
 from ..campaign import Campaign
+from ..findings import Finding
 from ..merge import MergeResult, merge_inbox
+from ..parallel import map_in_order
 from ..report import render_report
 from ..spec import SpecSet
+from ..submission import Submission
 from ..validate import Progress
 from .consolidated import consolidated_name, write_consolidated
 from .feedback import feedback_name, write_feedback
@@ -59,6 +62,10 @@ def run_merge(inbox: Path, outdir: Path, campaign: Campaign, specs: SpecSet,
         raise OutputError(f"Không ghi được vào {outdir}: {exc.strerror or exc}.") from exc
 
 
+def _feedback_job(job: tuple[Submission, list[Finding], Path]) -> Path:
+    return write_feedback(*job)
+
+
 def report_name(result: MergeResult) -> str:
     return f"bao-cao-{result.campaign.period.id}.docx"
 
@@ -82,11 +89,10 @@ def _write_outputs(result: MergeResult, outdir: Path) -> MergeRun:
 
 
 def _write_feedback(result: MergeResult, directory: Path) -> dict[str, Path]:
-    written: dict[str, Path] = {}
-    for outcome in result.files:
-        if outcome.findings and outcome.status != "superseded":
-            target = directory / feedback_name(outcome.sub, unit_prefix=True)
-            written[outcome.sub.display] = write_feedback(outcome.sub, outcome.findings, target)
+    jobs = [(o.sub, o.findings, directory / feedback_name(o.sub, unit_prefix=True))
+            for o in result.files if o.findings and o.status != "superseded"]
+    written = dict(zip((job[0].display for job in jobs), map_in_order(_feedback_job, jobs),
+                       strict=True))
     # Feedback left from an earlier run on files that are now clean would mislead the officer.
     if directory.is_dir():
         for stale in directory.glob("*-phan-hoi.xlsx"):

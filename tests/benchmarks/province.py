@@ -19,6 +19,8 @@ from dhtt_batch.template import build_template
 FAMILY = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ", "Võ", "Đặng", "Bùi",
           "Đỗ", "Hồ", "Ngô", "Dương", "Lý"]
 MIDDLE = ["Văn", "Thị", "Hữu", "Minh", "Thanh", "Quang", "Ngọc", "Đức", "Thu", "Xuân"]
+MIDDLE2 = ["Anh", "Bảo", "Công", "Diệu", "Gia", "Hoài", "Khánh", "Mỹ", "Nhật", "Phương",
+           "Thái", "Trọng", "Tường", "Việt"]
 GIVEN = ["An", "Bình", "Cường", "Dũng", "Giang", "Hà", "Hải", "Hạnh", "Hùng", "Hương", "Khoa",
          "Lan", "Linh", "Long", "Mai", "Nam", "Nga", "Phúc", "Quân", "Sơn", "Tâm", "Thảo",
          "Trang", "Tuấn", "Vân", "Yến"]
@@ -43,7 +45,10 @@ def province_campaign(units: int, directory: Path) -> Path:
 
 def _record(rng: random.Random, sheet: str, number: int, unit: str) -> dict[str, Any]:
     person = rng.random() < 0.8
-    name = (f"{rng.choice(FAMILY)} {rng.choice(MIDDLE)} {rng.choice(GIVEN)}" if person
+    # Names varied enough that only a handful of "likely duplicates" arise by chance, as in a
+    # real province; one workbook in ten carries real mistakes.
+    name = (f"{rng.choice(FAMILY)} {rng.choice(MIDDLE)} {rng.choice(MIDDLE2)} "
+            f"{rng.choice(GIVEN)}" if person
             else f"Tổ công tác số {number} - {unit}")
     row: dict[str, Any] = {
         "stt": number, "doi_tuong": "Cá nhân" if person else "Tập thể", "ho_ten": name,
