@@ -12,6 +12,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
 
+from .cells import column_number
+
 ERROR, WARNING = "error", "warning"
 
 
@@ -220,18 +222,8 @@ class Report:
 def sort_findings(findings: Iterable[Finding]) -> list[Finding]:
     """File, then sheet-level before cell-level, then row and column order (stable output)."""
     def key(f: Finding) -> tuple[Any, ...]:
-        return (f.file, f.sheet or "", f.row or 0, _column_index(f.cell), f.code)
+        return (f.file, f.sheet or "", f.row or 0, column_number(f.cell or ""), f.code)
     return sorted(findings, key=key)
-
-
-def _column_index(cell: str | None) -> int:
-    if not cell:
-        return 0
-    letters = "".join(ch for ch in cell if ch.isalpha())
-    index = 0
-    for ch in letters:
-        index = index * 26 + ord(ch.upper()) - 64
-    return index
 
 
 def codes_table() -> str:

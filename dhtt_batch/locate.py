@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
+from .cells import column_letters
 from .findings import Finding, make_finding
 from .layout import EXAMPLE_MARKERS, REQUIRED_MARK
 from .reader import FORMULA_NO_VALUE, RawSheet
@@ -33,14 +34,6 @@ def header_key(text: object) -> str:
     return " ".join(value.split()).strip(" :.")
 
 
-def column_letter(number: int) -> str:
-    letters = ""
-    while number:
-        number, rem = divmod(number - 1, 26)
-        letters = chr(65 + rem) + letters
-    return letters
-
-
 @dataclass
 class LocatedTable:
     """One criterion sheet of one file: raw values per spec key, with source rows."""
@@ -55,7 +48,7 @@ class LocatedTable:
 
     def cell(self, key: str, row: int) -> str | None:
         col = self.columns.get(key)
-        return f"{column_letter(col)}{row}" if col else None
+        return f"{column_letters(col)}{row}" if col else None
 
 
 @dataclass
@@ -127,7 +120,7 @@ def _map_columns(header: list[Any], spec: SheetSpec, lookup: dict[str, str], fil
     for number, text in leftovers:
         candidates = {header_key(c.header): c for c in spec.columns if c.key not in columns}
         close = difflib.get_close_matches(header_key(text), list(candidates), 1, _FUZZY_CUTOFF)
-        cell = f"{column_letter(number)}{row}"
+        cell = f"{column_letters(number)}{row}"
         if close:
             col = candidates[close[0]]
             columns[col.key] = number
@@ -242,7 +235,7 @@ def locate_form(raw: RawSheet, spec: SheetSpec, file: str) -> LocatedForm:
             if key is None or key in form.cells:
                 continue
             target = position + 1
-            form.cells[key] = f"{column_letter(target + 1)}{index + 1}"
+            form.cells[key] = f"{column_letters(target + 1)}{index + 1}"
             form.values[key] = _cell(row, target) if target < len(row) else None
             problem = raw.errors.get((index + 1, target + 1))
             if problem:

@@ -19,6 +19,7 @@ from typing import Any
 import python_calamine as calamine
 from defusedxml import ElementTree
 
+from .cells import column_letters, column_number
 from .findings import Finding, make_finding
 from .layout import META_SHEET
 
@@ -252,11 +253,11 @@ def _check_extent(name: str, xml: bytes, limits: Limits) -> None:
     # Distinct column letters and row numbers are few, so the sets keep this a C-speed scan.
     letters = set(_CELL_COLUMN.findall(xml))
     rows = set(_CELL_ROW.findall(xml))
-    max_col = max((_col_number(x) for x in letters), default=0)
+    max_col = max((column_number(x) for x in letters), default=0)
     max_row = max((int(x) for x in rows), default=0)
     if max_row > limits.max_rows or max_col > limits.max_columns:
         raise ReadFailure("sheet_too_large", f"sheet '{name}' tới ô "
-                                             f"{_col_letters(max_col)}{max_row}")
+                                             f"{column_letters(max_col)}{max_row}")
 
 
 def _cell_problems(xml: bytes) -> dict[tuple[int, int], str]:
@@ -265,7 +266,7 @@ def _cell_problems(xml: bytes) -> dict[tuple[int, int], str]:
         ref = _ATTR_R.search(attrs)
         if ref is None:
             continue
-        where = (int(ref.group(2)), _col_number(ref.group(1)))
+        where = (int(ref.group(2)), column_number(ref.group(1)))
         value = _VALUE.search(body or b"")
         if b't="e"' in attrs and value:
             found[where] = value.group(1).decode("utf-8", "replace")
@@ -288,22 +289,6 @@ def _sheet_parts(zf: zipfile.ZipFile) -> dict[str, str]:
             parts[sheet.get("name", "")] = target.lstrip("/") if target.startswith("/xl/") \
                 else f"xl/{target}"
     return parts
-
-
-def _col_number(letters: bytes | str) -> int:
-    text = letters.decode() if isinstance(letters, bytes) else letters
-    number = 0
-    for ch in text:
-        number = number * 26 + ord(ch) - 64
-    return number
-
-
-def _col_letters(number: int) -> str:
-    letters = ""
-    while number:
-        number, rem = divmod(number - 1, 26)
-        letters = chr(65 + rem) + letters
-    return letters
 
 
 def _read_meta(sheet: RawSheet) -> dict[str, str]:

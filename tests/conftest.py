@@ -16,6 +16,7 @@ from dhtt_batch.template import build_template
 from dhtt_batch.validate import ValidationResult, validate_paths
 
 REPO = Path(__file__).resolve().parent.parent
+SAMPLE_INBOX = REPO / "samples" / "inbox"
 
 
 @pytest.fixture(scope="session")
@@ -117,3 +118,17 @@ def check(campaign: Campaign, specs: SpecSet) -> Callable[..., ValidationResult]
 
 
 TODAY = date(2026, 1, 5)
+
+
+@pytest.fixture(scope="session")
+def merged_samples(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """OUTDIR of `dhtt-batch merge samples/inbox --report --json`, run once per session;
+    the JSON printed on stdout is kept beside the outputs as stdout.json."""
+    from dhtt_batch.cli import cli
+
+    out = tmp_path_factory.mktemp("merged-samples")
+    result = CliRunner().invoke(cli, ["merge", str(SAMPLE_INBOX), "-o", str(out), "--report",
+                                      "--json"], catch_exceptions=False)
+    assert result.exit_code == 0
+    (out / "stdout.json").write_text(result.stdout, encoding="utf-8")
+    return out

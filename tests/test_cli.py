@@ -71,3 +71,9 @@ def test_init_creates_an_editable_workdir(runner: CliRunner, tmp_path: Path) -> 
                                                   "-o", "x"]])
 def test_usage_errors_exit_2(runner: CliRunner, args: list[str]) -> None:
     assert runner.invoke(cli, args).exit_code == 2
+
+
+def test_readme_documents_every_finding_code() -> None:
+    from dhtt_batch.findings import codes_table
+
+    assert codes_table() in README.read_text(encoding="utf-8")

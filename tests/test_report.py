@@ -17,17 +17,12 @@ from dhtt_batch.report_context import vn_number
 
 from .conftest import VALID_INFO, soffice, valid_row
 
-SAMPLES = Path(__file__).resolve().parent.parent / "samples" / "inbox"
 Make = Callable[..., Path]
 
 
 @pytest.fixture(scope="module")
-def merged(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("merged")
-    result = CliRunner().invoke(cli, ["merge", str(SAMPLES), "-o", str(out), "--report"],
-                                catch_exceptions=False)
-    assert result.exit_code == 0
-    return out
+def merged(merged_samples: Path) -> Path:
+    return merged_samples
 
 
 @pytest.fixture(scope="module")

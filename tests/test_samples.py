@@ -6,20 +6,13 @@ import json
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
-
-from dhtt_batch.cli import cli
-
-INBOX = Path(__file__).resolve().parent.parent / "samples" / "inbox"
 
 
 @pytest.fixture(scope="module")
-def manifest(tmp_path_factory: pytest.TempPathFactory) -> dict:
-    out = tmp_path_factory.mktemp("out")
-    result = CliRunner().invoke(cli, ["merge", str(INBOX), "-o", str(out), "--json"],
-                                catch_exceptions=False)
-    assert result.exit_code == 0
-    return json.loads(result.stdout)
+def manifest(merged_samples: Path) -> dict:
+    printed = json.loads((merged_samples / "stdout.json").read_text(encoding="utf-8"))
+    assert printed == json.loads((merged_samples / "manifest.json").read_text(encoding="utf-8"))
+    return printed
 
 
 def test_every_sample_file_has_the_documented_status(manifest: dict) -> None:

@@ -1,0 +1,20 @@
+"""Spreadsheet column letters ↔ numbers (A ↔ 1, Z ↔ 26, AA ↔ 27)."""
+
+from __future__ import annotations
+
+
+def column_letters(number: int) -> str:
+    letters = ""
+    while number:
+        number, rem = divmod(number - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters
+
+
+def column_number(letters: str | bytes) -> int:
+    text = letters.decode() if isinstance(letters, bytes) else letters
+    number = 0
+    for ch in text.upper():
+        if "A" <= ch <= "Z":
+            number = number * 26 + ord(ch) - 64
+    return number
