@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -24,3 +25,17 @@ def map_in_order(function: Callable[[T], R], jobs: Sequence[T]) -> Iterator[R]:
         return
     with ProcessPoolExecutor(max_workers=WORKERS) as pool:
         yield from pool.map(function, jobs, chunksize=max(1, len(jobs) // (WORKERS * 8)))
+
+
+@contextlib.contextmanager
+def in_background(function: Callable[[T], R], jobs: Sequence[T]
+                  ) -> Iterator[Callable[[], list[R]]]:
+    """Start `map(function, jobs)` in worker processes and let the caller work meanwhile;
+    the yielded callable waits for the results (in the jobs' order). Few jobs run in-process,
+    when the callable is called."""
+    if len(jobs) < PARALLEL_FROM or (os.cpu_count() or 1) < 2:
+        yield lambda: [function(job) for job in jobs]
+        return
+    with ProcessPoolExecutor(max_workers=WORKERS) as pool:
+        futures = [pool.submit(function, job) for job in jobs]
+        yield lambda: [future.result() for future in futures]

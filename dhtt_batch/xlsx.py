@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from openpyxl.cell.cell import Cell
+from openpyxl.cell.cell import Cell, WriteOnlyCell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -42,13 +42,25 @@ def write_row(ws: Worksheet, row: int, values: list[Any], start_col: int = 1) ->
         set_value(ws.cell(row=row, column=start_col + offset), value)
 
 
-def append_row(ws: Worksheet, row: int, values: list[Any]) -> None:
-    """ws.append (the fast path) of what becomes `row`, then formula-looking strings turned
-    back into text. (`row` is passed in: ws.max_row scans every cell.)"""
-    ws.append(values)
-    for column, value in enumerate(values, start=1):
-        if looks_like_formula(value):
-            set_value(ws.cell(row=row, column=column), value)
+def stream_value(ws: Any, value: Any) -> Any:
+    """A value for a write-only worksheet's append; formula-looking text stays text."""
+    if looks_like_formula(value):
+        cell = WriteOnlyCell(ws, value)
+        cell.data_type = "s"
+        cell.quotePrefix = True
+        return cell
+    return value
+
+
+def styled(ws: Any, value: Any, style: str) -> WriteOnlyCell:
+    """A write-only cell with a named style (registered once on the workbook)."""
+    cell = WriteOnlyCell(ws, value)
+    if looks_like_formula(value):
+        cell.data_type = "s"
+    cell.style = style
+    if looks_like_formula(value):
+        cell.quotePrefix = True
+    return cell
 
 
 def style_header(ws: Worksheet, row: int, ncols: int, height: float = 45) -> None:
@@ -61,9 +73,9 @@ def style_header(ws: Worksheet, row: int, ncols: int, height: float = 45) -> Non
     ws.row_dimensions[row].height = height
 
 
-def a4_landscape(ws: Worksheet, title_rows: str | None = None) -> None:
+def a4_landscape(ws: Any, title_rows: str | None = None) -> None:
     ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.paperSize = Worksheet.PAPERSIZE_A4
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0
     ws.sheet_properties.pageSetUpPr.fitToPage = True

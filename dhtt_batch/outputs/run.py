@@ -12,7 +12,7 @@ from ..atomic import OutputError, atomic_write_text
 from ..campaign import Campaign
 from ..findings import Finding
 from ..merge import MergeResult, merge_inbox
-from ..parallel import map_in_order
+from ..parallel import in_background
 from ..report import render_report
 from ..spec import SpecSet
 from ..submission import Submission
@@ -78,8 +78,15 @@ def _remove_stale_temporaries(outdir: Path) -> None:
 
 
 def _write_outputs(result: MergeResult, outdir: Path) -> MergeRun:
-    consolidated = write_consolidated(result, outdir / consolidated_name(result))
-    feedback = _write_feedback(result, outdir / FEEDBACK_DIR)
+    directory = outdir / FEEDBACK_DIR
+    jobs = [(o.sub, o.findings, directory / feedback_name(o.sub, unit_prefix=True))
+            for o in result.files if o.findings and o.status != "superseded"]
+    # Worker processes write the feedback copies while this one writes the consolidated
+    # workbook: the two largest pieces of output work overlap.
+    with in_background(_feedback_job, jobs) as feedback_paths:
+        consolidated = write_consolidated(result, outdir / consolidated_name(result))
+        feedback = dict(zip((job[0].display for job in jobs), feedback_paths(), strict=True))
+    _remove_stale_feedback(directory, feedback)
     manifest_path = outdir / "manifest.json"
     outputs = {"consolidated": consolidated.name,
                "feedback": [f"{FEEDBACK_DIR}/{p.name}" for p in feedback.values()]}
@@ -88,14 +95,9 @@ def _write_outputs(result: MergeResult, outdir: Path) -> MergeRun:
     return MergeRun(result, consolidated, manifest_path, feedback)
 
 
-def _write_feedback(result: MergeResult, directory: Path) -> dict[str, Path]:
-    jobs = [(o.sub, o.findings, directory / feedback_name(o.sub, unit_prefix=True))
-            for o in result.files if o.findings and o.status != "superseded"]
-    written = dict(zip((job[0].display for job in jobs), map_in_order(_feedback_job, jobs),
-                       strict=True))
-    # Feedback left from an earlier run on files that are now clean would mislead the officer.
+def _remove_stale_feedback(directory: Path, written: dict[str, Path]) -> None:
+    """Feedback left from an earlier run on files that are now clean would mislead."""
     if directory.is_dir():
         for stale in directory.glob("*-phan-hoi.xlsx"):
             if stale not in written.values():
                 stale.unlink()
-    return written
