@@ -61,8 +61,7 @@ def read_floor(files: list[Path]) -> list[dict[str, list[list[object]]]]:
 
 def floor(files: list[Path], specs: SpecSet, target: Path) -> None:
     books = read_floor(files)
-    out = Workbook()
-    out.remove(out.active)
+    out = Workbook(write_only=True)  # the consolidated workbook's writer, in its mode
     for spec in specs.criteria:
         rows = [row[: len(spec.keys)] for book in books
                 for row in book[spec.name][FIRST_DATA_ROW - 1:]]
