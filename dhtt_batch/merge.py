@@ -102,6 +102,10 @@ def merge_validated(validation: ValidationResult, campaign: Campaign, specs: Spe
     outcomes = [_outcome(sub, campaign, validation, by_file.get(sub.display, []))
                 for sub in validation.submissions]
     counted = _choose_submissions(outcomes)
+    deadline = campaign.period.deadline_at
+    for winner in counted.values():
+        if winner.late and deadline:
+            winner.findings.append(_late_finding(winner, deadline))
     statuses = _row_statuses(validation, outcomes, counted, strict)
     for outcome in outcomes:
         _count_rows(outcome, statuses, counted)
@@ -157,16 +161,13 @@ def _choose_submissions(outcomes: list[FileOutcome]) -> dict[str, FileOutcome]:
         if winner is not None and winner is not outcome and _usable(outcome):
             outcome.findings.append(make_finding("superseded", outcome.sub.display, unit=code,
                                                  detail=winner.sub.path.name))
-    for winner in counted.values():
-        if winner.late:
-            winner.findings.append(_late_finding(winner))
     return counted
 
 
-def _late_finding(outcome: FileOutcome) -> Finding:
+def _late_finding(outcome: FileOutcome, deadline: datetime) -> Finding:
     return make_finding("late", outcome.sub.display, unit=outcome.sub.identity.code,
-                        value=outcome.received.strftime("%H:%M %d/%m/%Y"),
-                        expected="hạn gửi của kỳ báo cáo")
+                        value=outcome.received.strftime("%H:%M ngày %d/%m/%Y"),
+                        expected=deadline.strftime("%H:%M ngày %d/%m/%Y"))
 
 
 def _row_statuses(validation: ValidationResult, outcomes: list[FileOutcome],
