@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import click
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
 from . import __version__
 from .atomic import OutputError
@@ -257,7 +258,7 @@ def collect(source: str, inbox: Path, since: Any, password_env: str,
             "Mật khẩu IMAP", hide_input=True, err=True)
     console = stderr_console()
     try:
-        with progress_bar(console, quiet=False) as progress:
+        with status_line(console) as progress:
             report = collect_mail(source, inbox, since.date() if since else None, password,
                                   cafile, progress)
     except MailError as exc:
@@ -268,13 +269,28 @@ def collect(source: str, inbox: Path, since: Any, password_env: str,
 
 
 @contextlib.contextmanager
-def progress_bar(console: Any, quiet: bool) -> Iterator[Callable[[str], None] | None]:
-    """A transient progress line on stderr while files are read; nothing when quiet."""
+def progress_bar(console: Any, quiet: bool
+                 ) -> Iterator[Callable[[str, int, int], None] | None]:
+    """A transient progress bar on stderr while files are read; nothing when quiet."""
     if quiet:
         yield None
         return
-    with console.status("Đang đọc tệp…") as status:
-        yield lambda name: status.update(f"Đang đọc {name}")
+    columns = (TextColumn("Đang đọc tệp"), BarColumn(), MofNCompleteColumn(),
+               TextColumn("{task.description}"))
+    with Progress(*columns, console=console, transient=True) as bar:
+        task = bar.add_task("", total=None)
+
+        def advance(name: str, done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total, description=name)
+
+        yield advance
+
+
+@contextlib.contextmanager
+def status_line(console: Any) -> Iterator[Callable[[str], None]]:
+    """A transient one-line status on stderr (for work whose total is unknown)."""
+    with console.status("Đang đọc thư…") as status:
+        yield lambda text: status.update(f"Đang đọc thư: {text[:60]}")
 
 
 def main() -> None:

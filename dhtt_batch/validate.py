@@ -25,7 +25,7 @@ from .spec import SheetSpec, SpecSet
 from .submission import Submission, discover, load_submission
 
 ACCEPTED, REJECTED = "accepted", "rejected"
-Progress = Callable[[str], None]
+Progress = Callable[[str, int, int], None]  # (file name, files done, files in all)
 _CELL_PROBLEMS = {"error_value", "formula_no_value"}
 
 
@@ -69,9 +69,9 @@ def validate_paths(paths: Iterable[Path], campaign: Campaign, specs: SpecSet,
             for index, path in enumerate(files)]
     subs = []
     for sub in map_in_order(_load, jobs):
-        if progress:
-            progress(sub.path.name)
         subs.append(sub)
+        if progress:
+            progress(sub.path.name, len(subs), len(jobs))
     return validate_submissions(subs, campaign, specs, today or date.today())
 
 

@@ -59,3 +59,13 @@ def test_same_content_saved_by_libreoffice_gives_the_same_findings(
         result = check(converted)
         assert Report(result.findings).flatten(["sheet", "cell", "code"]) == expected, fmt
         assert result.row_counts(result.submissions[0]) == (5, 1, 4)
+
+
+def test_feedback_copy_and_consolidated_workbook_open_in_libreoffice(
+        merged_samples: Path, tmp_path: Path) -> None:
+    consolidated = convert(merged_samples / "tong-hop-2025.xlsx", "ods", tmp_path / "c")
+    assert consolidated.stat().st_size > 0
+    feedback = sorted((merged_samples / "feedback").glob("*.xlsx"))
+    assert feedback
+    back = convert(convert(feedback[0], "ods", tmp_path / "f"), "xlsx", tmp_path / "fb")
+    assert "Lỗi cần sửa" in openpyxl.load_workbook(back).sheetnames
