@@ -10,6 +10,7 @@ import re
 import tomllib
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -98,10 +99,11 @@ class Campaign:
         return f"{self.agency.code}-{self.period.id}"
 
     def unit(self, code: str) -> Unit | None:
-        for unit in self.units:
-            if unit.code == code:
-                return unit
-        return None
+        return self._by_code.get(code)
+
+    @cached_property
+    def _by_code(self) -> dict[str, Unit]:
+        return {unit.code: unit for unit in self.units}
 
     def load_specs(self) -> SpecSet:
         return load_specs(self.schemas_dir)

@@ -7,6 +7,7 @@ Python's default sort puts "Đ" after "Z" and orders by code point; an office li
 from __future__ import annotations
 
 import unicodedata
+from functools import lru_cache
 
 _ALPHABET = "aăâbcdđeêghiklmnoôơpqrstuưvxy"
 # breve, circumflex and horn make letters of their own
@@ -18,6 +19,7 @@ _RANK = {ch: i for i, ch in enumerate(_ALPHABET)}
 Key = tuple[tuple[int, ...], tuple[int, ...]]
 
 
+@lru_cache(maxsize=65536)  # names repeat a great deal across a province's rows
 def text_key(text: str) -> Key:
     """Primary key on letters (Vietnamese order), secondary on tones."""
     letters: list[int] = []

@@ -99,7 +99,9 @@ def merge_validated(validation: ValidationResult, campaign: Campaign, specs: Spe
     by_file: dict[str, list[Finding]] = {}
     for finding in validation.findings:
         by_file.setdefault(finding.file, []).append(finding)
-    outcomes = [_outcome(sub, campaign, validation, by_file.get(sub.display, []))
+    info = validation.info
+    info_dates = dict(zip(info["_src"].astype(int), info["ngay_lap"], strict=True))
+    outcomes = [_outcome(sub, campaign, info_dates, by_file.get(sub.display, []))
                 for sub in validation.submissions]
     counted = _choose_submissions(outcomes)
     deadline = campaign.period.deadline_at
@@ -107,8 +109,7 @@ def merge_validated(validation: ValidationResult, campaign: Campaign, specs: Spe
         if winner.late and deadline:
             winner.findings.append(_late_finding(winner, deadline))
     statuses = _row_statuses(validation, outcomes, counted, strict)
-    for outcome in outcomes:
-        _count_rows(outcome, statuses, counted)
+    _count_rows(outcomes, statuses, counted)
     check_accounting(outcomes)
     rows = _accepted_rows(validation, statuses, campaign, specs)
     duplicates = find_duplicates(rows)
@@ -117,11 +118,9 @@ def merge_validated(validation: ValidationResult, campaign: Campaign, specs: Spe
     return MergeResult(campaign, specs, outcomes, units, rows, duplicates, now, strict)
 
 
-def _outcome(sub: Submission, campaign: Campaign, validation: ValidationResult,
+def _outcome(sub: Submission, campaign: Campaign, info_dates: dict[int, object],
              findings: list[Finding]) -> FileOutcome:
-    info = validation.info
-    info_row = info[info["_src"] == sub.index]
-    info_date = info_row.iloc[0]["ngay_lap"] if len(info_row) else None
+    info_date = info_dates.get(sub.index)
     when, source = received_at(sub.sidecar, info_date, sub.path, campaign.period.tz)
     deadline = campaign.period.deadline_at
     usable = sub.readable and not sub.blocked
@@ -186,15 +185,21 @@ def _row_statuses(validation: ValidationResult, outcomes: list[FileOutcome],
     return statuses
 
 
-def _count_rows(outcome: FileOutcome, statuses: dict[str, pd.DataFrame],
+def _count_rows(outcomes: list[FileOutcome], statuses: dict[str, pd.DataFrame],
                 counted: dict[str, FileOutcome]) -> None:
+    tallies: dict[tuple[int, str], int] = {}
     for table in statuses.values():
-        mine = table.loc[table["_src"] == outcome.sub.index, "status"]
-        outcome.rows_read += len(mine)
-        outcome.rows_accepted += int((mine == ACCEPTED).sum())
-        outcome.rows_rejected += int((mine == REJECTED).sum())
-        outcome.rows_superseded += int((mine == SUPERSEDED).sum())
-    outcome.status = _file_status(outcome, counted)
+        sizes = table.groupby(["_src", "status"]).size()
+        for key, size in sizes.items():
+            pair = (int(key[0]), str(key[1]))  # type: ignore[index]
+            tallies[pair] = tallies.get(pair, 0) + int(size)
+    for outcome in outcomes:
+        index = outcome.sub.index
+        outcome.rows_accepted = tallies.get((index, ACCEPTED), 0)
+        outcome.rows_rejected = tallies.get((index, REJECTED), 0)
+        outcome.rows_superseded = tallies.get((index, SUPERSEDED), 0)
+        outcome.rows_read = outcome.sub.rows_read
+        outcome.status = _file_status(outcome, counted)
 
 
 def _file_status(outcome: FileOutcome, counted: dict[str, FileOutcome]) -> str:
@@ -227,7 +232,8 @@ def _accepted_rows(validation: ValidationResult, statuses: dict[str, pd.DataFram
         accepted = frame[statuses[spec.name]["status"] == ACCEPTED].copy()
         subs = [by_src[int(i)] for i in accepted["_src"]]
         accepted["_unit"] = [s.identity.code for s in subs]
-        accepted["_unit_name"] = [_unit_name(campaign, s.identity.code) for s in subs]
+        names = {u.code: u.name for u in campaign.units}
+        accepted["_unit_name"] = [names.get(s.identity.code or "", "") for s in subs]
         accepted["_file"] = [s.path.name for s in subs]
         accepted["_sheet"] = [s.tables[spec.name].sheet for s in subs]
         accepted["_name_cell"] = [s.tables[spec.name].cell("ho_ten", int(r))
@@ -240,11 +246,6 @@ def _accepted_rows(validation: ValidationResult, statuses: dict[str, pd.DataFram
         positions = sorted(range(len(keys)), key=keys.__getitem__)
         rows[spec.name] = accepted.iloc[positions].reset_index(drop=True)
     return rows
-
-
-def _unit_name(campaign: Campaign, code: str | None) -> str:
-    unit = campaign.unit(code) if code else None
-    return unit.name if unit else ""
 
 
 def _attach_duplicate_findings(outcomes: list[FileOutcome], duplicates: list[Duplicate]
