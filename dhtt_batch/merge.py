@@ -88,9 +88,10 @@ class MergeResult:
 
 def merge_inbox(inbox: Path, campaign: Campaign, specs: SpecSet, strict: bool = False,
                 today: date | None = None, now: datetime | None = None,
-                progress: Progress | None = None) -> MergeResult:
+                progress: Progress | None = None, outdir: Path | None = None) -> MergeResult:
     now = now or datetime.now(campaign.period.tz)
-    validation = validate_paths([inbox], campaign, specs, today or now.date(), progress)
+    validation = validate_paths([inbox], campaign, specs, today or now.date(), progress,
+                                exclude=outdir)
     return merge_validated(validation, campaign, specs, strict, now)
 
 

@@ -52,12 +52,18 @@ _UNREADABLE = {"empty_file", "not_spreadsheet", "encrypted", "corrupt", "unsafe_
                "sheet_too_large"}
 
 
-def discover(paths: Iterable[Path]) -> list[Path]:
-    """Files as given, and the spreadsheets (and look-alikes) inside given folders, sorted."""
+def discover(paths: Iterable[Path], exclude: Path | None = None) -> list[Path]:
+    """Files as given, and the spreadsheets (and look-alikes) inside given folders, sorted.
+
+    `exclude` is merge's output folder: placed inside the inbox, its consolidated workbook
+    and feedback copies must not come back as submissions on the next run.
+    """
+    skip = exclude.resolve() if exclude else None
     found: list[Path] = []
     for path in paths:
         if path.is_dir():
-            found.extend(sorted(p for p in path.rglob("*") if p.is_file() and _candidate(p)))
+            found.extend(sorted(p for p in path.rglob("*") if p.is_file() and _candidate(p)
+                                and not (skip and p.resolve().is_relative_to(skip))))
         else:
             found.append(path)
     return found

@@ -62,9 +62,9 @@ def display_name(path: Path) -> str:
 
 
 def validate_paths(paths: Iterable[Path], campaign: Campaign, specs: SpecSet,
-                   today: date | None = None, progress: Progress | None = None
-                   ) -> ValidationResult:
-    files = discover(paths)
+                   today: date | None = None, progress: Progress | None = None,
+                   exclude: Path | None = None) -> ValidationResult:
+    files = discover(paths, exclude)
     jobs = [(index, path, display_name(path), campaign, specs)
             for index, path in enumerate(files)]
     subs = []

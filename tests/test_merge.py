@@ -307,3 +307,14 @@ def test_accounting_identity_over_random_inboxes(make_workbook: Make, campaign: 
                                   "unreadable"}
     assert sum(len(f) for f in result.rows.values()) == totals["rows_accepted"]
     assert {u.status for u in result.units} <= {"valid", "needs_fixes", "missing", "late"}
+
+
+def test_outputs_inside_the_inbox_are_not_read_back(make_workbook: Make, runner: CliRunner,
+                                                    tmp_path: Path) -> None:
+    make_workbook(name="inbox/th.xlsx", rows={"a_HCM": [valid_row(gioi_tinh=None)]})
+    out = tmp_path / "inbox" / "ket-qua"
+    first = run_merge_cli(runner, tmp_path / "inbox", out)
+    second = run_merge_cli(runner, tmp_path / "inbox", out)
+    assert (out / "feedback" / "th-phan-hoi.xlsx").exists()
+    assert [Path(f["path"]).name for f in second["files"]] == ["th.xlsx"]
+    assert second["totals"] == first["totals"]

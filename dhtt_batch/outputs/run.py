@@ -46,7 +46,8 @@ def run_merge(inbox: Path, outdir: Path, campaign: Campaign, specs: SpecSet,
         lock = FileLock(str(outdir / LOCK_NAME), timeout=LOCK_WAIT_SECONDS)
         with lock:
             _remove_stale_temporaries(outdir)
-            result = merge_inbox(inbox, campaign, specs, strict=strict, progress=progress)
+            result = merge_inbox(inbox, campaign, specs, strict=strict, progress=progress,
+                                 outdir=outdir)
             run = _write_outputs(result, outdir)
             if with_report:
                 # From the workbook just written, exactly as `dhtt-batch report` would.
