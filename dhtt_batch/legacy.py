@@ -22,12 +22,11 @@ _VIETNAMESE_LETTERS = (
 )
 _ALLOWED = set(_VIETNAMESE_LETTERS + _VIETNAMESE_LETTERS.upper())
 _ALLOWED |= set("–—‘’“”…•·°×÷№€§©®™«»±²³½¼¾")
-# A quick vectorisable pre-filter: any Latin-1 supplement or Latin Extended character that is
-# not a Vietnamese letter. Most cells never get past it.
-SUSPECT_PATTERN = "[" + "".join(
+# The quick screen: any Latin-1 supplement or Latin Extended character that is not a
+# Vietnamese letter. Most cells never get past it.
+_SUSPECT = re.compile("[" + "".join(
     re.escape(chr(c)) for c in range(0x80, 0x250) if chr(c) not in _ALLOWED
-) + "]"
-_SUSPECT = re.compile(SUSPECT_PATTERN)
+) + "]")
 
 
 def is_suspect(text: str) -> bool:

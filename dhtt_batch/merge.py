@@ -128,7 +128,7 @@ def _outcome(sub: Submission, campaign: Campaign, info_dates: dict[int, object],
     outcome = FileOutcome(sub, "", when, source, bool(usable and deadline and when > deadline),
                           findings=list(findings))
     code = sub.identity.code
-    if sub.readable and not sub.blocked and code is None:
+    if usable and code is None:
         claimed = sub.identity.claimed
         outcome.findings.append(make_finding(
             "unit_not_in_roster" if claimed else "unit_unknown", sub.display, value=claimed))

@@ -17,10 +17,9 @@ from typing import Any
 
 import pandas as pd
 
-from .legacy import ENCODINGS, SUSPECT_PATTERN, repair
+from .legacy import ENCODINGS, repair
 from .spec import ColumnSpec
 
-_SUSPECT = re.compile(SUSPECT_PATTERN)
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200b\u3000]+")
 _DATE_TEXT = re.compile(r"^(\d{1,2})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*(\d{2}|\d{4})$")
@@ -99,11 +98,10 @@ def _clean_value(value: Any, as_text: bool, keep_lines: bool
     text = _SPACES.sub(" ", text)
     text = re.sub(r" *\n *", "\n", text) if keep_lines else " ".join(text.split())
     text = text.strip()
-    if _SUSPECT.search(text):
-        fixed = repair(text)
-        if fixed:
-            found.append(("legacy_encoding", text, fixed[0], ENCODINGS[fixed[1]]))
-            text = fixed[0]
+    fixed = repair(text)  # screens for foreign characters first, so plain text costs little
+    if fixed:
+        found.append(("legacy_encoding", text, fixed[0], ENCODINGS[fixed[1]]))
+        text = fixed[0]
     return (text or None), tuple(found)
 
 

@@ -55,10 +55,9 @@ def stream_value(ws: Any, value: Any) -> Any:
 def styled(ws: Any, value: Any, style: str) -> WriteOnlyCell:
     """A write-only cell with a named style (registered once on the workbook)."""
     cell = WriteOnlyCell(ws, value)
-    if looks_like_formula(value):
-        cell.data_type = "s"
     cell.style = style
     if looks_like_formula(value):
+        cell.data_type = "s"
         cell.quotePrefix = True
     return cell
 

@@ -1,19 +1,29 @@
-"""Write one feedback workbook per submission that has findings."""
+"""Feedback jobs: one annotated copy per submission that has findings, shared by `validate
+--feedback` and `merge` (which runs them in the background while it writes the workbook)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
+from ..findings import Finding
+from ..parallel import map_in_order
+from ..submission import Submission
 from ..validate import ValidationResult
 from .feedback import feedback_name, write_feedback
 
+Job = tuple[Submission, list[Finding], Path]
 
-def write_all_feedback(result: ValidationResult, directory: Path,
-                       unit_prefix: bool = False) -> list[Path]:
-    written = []
-    for sub in result.submissions:
-        findings = result.findings_for(sub)
-        if findings:
-            target = directory / feedback_name(sub, unit_prefix)
-            written.append(write_feedback(sub, findings, target))
-    return written
+
+def feedback_jobs(items: list[tuple[Submission, list[Finding]]], directory: Path,
+                  unit_prefix: bool = False) -> list[Job]:
+    return [(sub, findings, directory / feedback_name(sub, unit_prefix))
+            for sub, findings in items if findings]
+
+
+def run_feedback_job(job: Job) -> Path:
+    return write_feedback(*job)
+
+
+def write_all_feedback(result: ValidationResult, directory: Path) -> list[Path]:
+    items = [(sub, result.findings_for(sub)) for sub in result.submissions]
+    return list(map_in_order(run_feedback_job, feedback_jobs(items, directory)))

@@ -10,15 +10,13 @@ from filelock import FileLock, Timeout
 
 from ..atomic import OutputError, atomic_write_text
 from ..campaign import Campaign
-from ..findings import Finding
 from ..merge import MergeResult, merge_inbox
 from ..parallel import in_background
 from ..report import render_report
 from ..spec import SpecSet
-from ..submission import Submission
 from ..validate import Progress
 from .consolidated import consolidated_name, write_consolidated
-from .feedback import feedback_name, write_feedback
+from .feedback_files import feedback_jobs, run_feedback_job
 from .manifest import manifest
 from .replies import write_reply_drafts
 
@@ -63,10 +61,6 @@ def run_merge(inbox: Path, outdir: Path, campaign: Campaign, specs: SpecSet,
         raise OutputError(f"Không ghi được vào {outdir}: {exc.strerror or exc}.") from exc
 
 
-def _feedback_job(job: tuple[Submission, list[Finding], Path]) -> Path:
-    return write_feedback(*job)
-
-
 def report_name(result: MergeResult) -> str:
     return f"bao-cao-{result.campaign.period.id}.docx"
 
@@ -80,11 +74,11 @@ def _remove_stale_temporaries(outdir: Path) -> None:
 
 def _write_outputs(result: MergeResult, outdir: Path) -> MergeRun:
     directory = outdir / FEEDBACK_DIR
-    jobs = [(o.sub, o.findings, directory / feedback_name(o.sub, unit_prefix=True))
-            for o in result.files if o.findings and o.status != "superseded"]
+    jobs = feedback_jobs([(o.sub, o.findings) for o in result.files
+                          if o.status != "superseded"], directory, unit_prefix=True)
     # Worker processes write the feedback copies while this one writes the consolidated
     # workbook: the two largest pieces of output work overlap.
-    with in_background(_feedback_job, jobs) as feedback_paths:
+    with in_background(run_feedback_job, jobs) as feedback_paths:
         consolidated = write_consolidated(result, outdir / consolidated_name(result))
         feedback = dict(zip((job[0].display for job in jobs), feedback_paths(), strict=True))
     _remove_stale_feedback(directory, feedback)
