@@ -14,9 +14,10 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠")
 
-THIN = Side(style="thin", color="808080")
+HEADER_RGB, BORDER_RGB = "DDEBF7", "808080"
+THIN = Side(style="thin", color=BORDER_RGB)
 BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
-HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
+HEADER_FILL = PatternFill("solid", fgColor=HEADER_RGB)
 EXAMPLE_FILL = PatternFill("solid", fgColor="F2F2F2")
 ERROR_FILL = PatternFill("solid", fgColor="FFC7CE")
 WARNING_FILL = PatternFill("solid", fgColor="FFEB9C")

@@ -247,7 +247,7 @@ def test_merge_killed_while_writing_leaves_previous_outputs(make_workbook: Make,
     # Die half-way through saving the consolidated workbook, as a power cut or kill -9 would.
     script = (
         "import os, signal, sys\n"
-        "from openpyxl import Workbook\n"
+        "from dhtt_batch.xlsxstream import Workbook\n"
         "def dying_save(self, target):\n"
         "    handle = target if hasattr(target, 'write') else open(target, 'wb')\n"
         "    handle.write(b'PK\\x03\\x04 half a workbook'); handle.flush()\n"

@@ -20,10 +20,14 @@ FAMILY = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "V
           "Đỗ", "Hồ", "Ngô", "Dương", "Lý"]
 MIDDLE = ["Văn", "Thị", "Hữu", "Minh", "Thanh", "Quang", "Ngọc", "Đức", "Thu", "Xuân"]
 MIDDLE2 = ["Anh", "Bảo", "Công", "Diệu", "Gia", "Hoài", "Khánh", "Mỹ", "Nhật", "Phương",
-           "Thái", "Trọng", "Tường", "Việt"]
+           "Thái", "Trọng", "Tường", "Việt", "Hồng", "Kim", "Lệ", "Thùy", "Phước", "Đình",
+           "Tiến", "Hoàng", "Quốc", "Bích", "Cẩm", "Ánh", "Trung", "Duy", "Vĩnh", "Nguyên"]
 GIVEN = ["An", "Bình", "Cường", "Dũng", "Giang", "Hà", "Hải", "Hạnh", "Hùng", "Hương", "Khoa",
          "Lan", "Linh", "Long", "Mai", "Nam", "Nga", "Phúc", "Quân", "Sơn", "Tâm", "Thảo",
-         "Trang", "Tuấn", "Vân", "Yến"]
+         "Trang", "Tuấn", "Vân", "Yến", "Châu", "Chi", "Đạt", "Định", "Đông", "Hiền", "Hiếu",
+         "Hòa", "Huệ", "Huy", "Khang", "Khôi", "Lâm", "Lộc", "Loan", "Luân", "Ly", "Minh",
+         "Nhàn", "Nhung", "Oanh", "Phong", "Phượng", "Quyên", "Quỳnh", "Tài", "Thắng",
+         "Thịnh", "Thủy", "Tiên", "Trâm", "Trí", "Tú", "Uyên", "Vinh", "Vy", "Xuân", "Ý"]
 ACHIEVEMENTS = [
     "Hoàn thành xuất sắc nhiệm vụ được giao, có sáng kiến cải tiến quy trình xử lý hồ sơ.",
     "Chủ trì số hóa hồ sơ lưu trữ, rút ngắn thời gian tra cứu tài liệu cho cơ quan.",
