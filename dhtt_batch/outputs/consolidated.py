@@ -23,7 +23,7 @@ from ..spec import SheetSpec
 from ..xlsx import BORDER_RGB, HEADER_RGB
 from ..xlsxparts import BarChart, Style
 from ..xlsxstream import Cell, Layout, Workbook
-from .feedback import SEVERITY_LABEL
+from .feedback_parts import SEVERITY_LABEL
 
 KINDS = ("Tập thể", "Cá nhân")
 WRAP_WIDTH = 24

@@ -1,9 +1,11 @@
 """Feedback workbooks: the unit's own workbook back, each bad cell marked, plus the list of fixes.
 
-For .xlsx/.xlsm the unit's file is opened with openpyxl (after the reader has checked the
-container; openpyxl parses with defusedxml) and saved as a new .xlsx, so the unit's data
-validations and formatting survive. For .xls/.ods, which openpyxl cannot open, the copy is
-rebuilt from the values read. The input file is never written.
+A plain .xlsx is patched part by part (feedback_patch: fast, and every part of the unit's file
+kept). Otherwise — .xlsm, a returned feedback copy, a package in an unusual shape — the file is
+opened with openpyxl (after the reader has checked the container; openpyxl parses with
+defusedxml) and saved as a new .xlsx, so the unit's data validations and formatting survive.
+For .xls/.ods, which openpyxl cannot open, the copy is rebuilt from the values read. The input
+file is never written.
 """
 
 from __future__ import annotations
@@ -17,16 +19,21 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.comments import Comment
 from openpyxl.styles import Font, PatternFill
 from openpyxl.worksheet.hyperlink import Hyperlink
-from openpyxl.worksheet.worksheet import Worksheet
 
-from ..atomic import atomic_save_workbook
+from ..atomic import atomic_save_workbook, atomic_write_bytes
 from ..findings import ERROR, Finding
 from ..submission import Submission
 from ..xlsx import ERROR_FILL, WARNING_FILL, WRAP_TOP, set_value, style_header, write_row
+from .feedback_parts import (
+    AUTHOR,
+    FIXES_HEADERS,
+    FIXES_SHEET,
+    FIXES_WIDTHS,
+    fixes_rows,
+    fixes_title,
+)
+from .feedback_patch import patched_copy
 
-FIXES_SHEET = "Lỗi cần sửa"
-AUTHOR = "dhtt-batch"
-SEVERITY_LABEL = {ERROR: "Lỗi", "warning": "Cảnh báo"}
 _NO_FILL = PatternFill(fill_type=None)
 
 
@@ -39,6 +46,11 @@ def feedback_name(sub: Submission, unit_prefix: bool = False) -> str:
 
 
 def write_feedback(sub: Submission, findings: list[Finding], target: Path) -> Path:
+    if sub.format == "xlsx" and sub.readable and sub.path.suffix.lower() == ".xlsx":
+        patched = patched_copy(sub.path, findings)
+        if patched is not None:
+            atomic_write_bytes(target, patched)
+            return target
     wb = _open_copy(sub)
     _clear_previous_marks(wb)
     _mark_cells(wb, findings)
@@ -102,28 +114,19 @@ def _fixes_sheet(wb: Workbook, findings: list[Finding]) -> None:
     wb.active = 0
     for other in wb.worksheets[1:]:
         other.sheet_view.tabSelected = False
-    errors = sum(1 for f in findings if f.severity == ERROR)
-    set_value(ws["A1"], f"DANH SÁCH CẦN SỬA: {errors} lỗi, {len(findings) - errors} cảnh báo. "
-                        "Bấm vào địa chỉ ô để đến ô cần sửa; sửa xong hãy gửi lại tệp.")
+    set_value(ws["A1"], fixes_title(findings))
     ws["A1"].font = Font(bold=True)
-    headers = ["STT", "Sheet", "Ô", "Cột", "Mức độ", "Nội dung cần sửa"]
-    write_row(ws, 3, headers)
-    style_header(ws, 3, len(headers), height=20)
-    for number, finding in enumerate(findings, start=1):
-        row = 3 + number
-        write_row(ws, row, [number, finding.sheet or "", finding.cell or "",
-                            finding.column or "", SEVERITY_LABEL[finding.severity],
-                            finding.message])
+    write_row(ws, 3, FIXES_HEADERS)
+    style_header(ws, 3, len(FIXES_HEADERS), height=20)
+    for finding, values in zip(findings, fixes_rows(findings), strict=True):
+        row = 3 + int(str(values[0]))
+        write_row(ws, row, values)
         if finding.sheet and finding.cell and finding.sheet in wb.sheetnames:
             link = ws.cell(row=row, column=3)
             link.hyperlink = Hyperlink(ref=link.coordinate,
                                        location=f"'{finding.sheet}'!{finding.cell}")
             link.font = Font(color="0563C1", underline="single")
         ws.cell(row=row, column=6).alignment = WRAP_TOP
-    _widths(ws, {"A": 6, "B": 18, "C": 8, "D": 28, "E": 10, "F": 100})
-    ws.freeze_panes = "A4"
-
-
-def _widths(ws: Worksheet, widths: dict[str, float]) -> None:
-    for letter, width in widths.items():
+    for letter, width in zip("ABCDEF", FIXES_WIDTHS, strict=True):
         ws.column_dimensions[letter].width = width
+    ws.freeze_panes = "A4"

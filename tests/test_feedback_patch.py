@@ -1,0 +1,123 @@
+"""Feedback copies made by patching the package: marks land, every other part is kept."""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from collections.abc import Callable
+from pathlib import Path
+
+import openpyxl
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from dhtt_batch.campaign import Campaign
+from dhtt_batch.cells import column_letters, column_number
+from dhtt_batch.fill import fill_template
+from dhtt_batch.findings import Finding, make_finding
+from dhtt_batch.layout import FIRST_DATA_ROW
+from dhtt_batch.outputs.feedback_parts import AUTHOR, FIXES_SHEET
+from dhtt_batch.outputs.feedback_patch import patched_copy
+from dhtt_batch.reader import _sheet_parts
+from dhtt_batch.spec import SpecSet
+from dhtt_batch.template import build_template
+
+from .conftest import VALID_INFO, valid_row
+
+Make = Callable[..., Path]
+
+
+def _finding(cell: str, code: str = "choice", sheet: str = "a_HCM") -> Finding:
+    return make_finding(code, "x.xlsx", sheet=sheet, cell=cell, column="Cột",
+                        value="giá trị <&>", expected="Nam")
+
+
+def _open(data: bytes, tmp_path: Path) -> openpyxl.Workbook:
+    target = tmp_path / "copy.xlsx"
+    target.write_bytes(data)
+    return openpyxl.load_workbook(target)
+
+
+def test_marks_existing_absent_and_new_row_cells(make_workbook: Make, tmp_path: Path) -> None:
+    source = make_workbook(rows={"a_HCM": [valid_row(), valid_row(gioi_tinh=None)]})
+    cells = [f"C{FIRST_DATA_ROW}", f"D{FIRST_DATA_ROW + 1}", "Z400", "A401"]
+    findings = [_finding(c) for c in cells] + [_finding("B9", "likely_duplicate", "b_CCHC")]
+    data = patched_copy(source, findings)
+    assert data is not None
+    wb = _open(data, tmp_path)
+    assert wb.sheetnames[0] == FIXES_SHEET and wb.active.title == FIXES_SHEET
+    sheet = wb["a_HCM"]
+    for ref in cells:
+        assert sheet[ref].fill.fgColor.rgb == "FFFFC7CE", ref
+        assert sheet[ref].comment.author == AUTHOR
+        assert sheet[ref].comment.text == f"- {findings[0].message}"  # type: ignore[attr-defined]
+    assert sheet[f"C{FIRST_DATA_ROW}"].value == valid_row()["ho_ten"]
+    assert wb["b_CCHC"]["B9"].fill.fgColor.rgb == "FFFFEB9C"  # a warning is yellow
+    fixes = wb[FIXES_SHEET]
+    assert [fixes.cell(row=3 + n, column=3).value for n in range(1, 6)] == [*cells, "B9"]
+    assert fixes["C4"].hyperlink.location == f"'a_HCM'!C{FIRST_DATA_ROW}"
+
+
+def test_unchanged_parts_are_kept_byte_for_byte(make_workbook: Make, tmp_path: Path) -> None:
+    source = make_workbook()
+    data = patched_copy(source, [_finding(f"D{FIRST_DATA_ROW}")])
+    assert data is not None
+    copy = tmp_path / "copy.xlsx"
+    copy.write_bytes(data)
+    with zipfile.ZipFile(source) as before, zipfile.ZipFile(copy) as after:
+        changed = {"xl/workbook.xml", "xl/_rels/workbook.xml.rels", "xl/styles.xml",
+                   "[Content_Types].xml"}
+        for info in before.infolist():
+            if info.filename in changed or "sheet" in info.filename:
+                continue
+            assert after.read(info.filename) == before.read(info.filename), info.filename
+        marked = _sheet_parts(before)["a_HCM"]
+        untouched = [n for n in before.namelist() if n.startswith("xl/worksheets/sheet")
+                     and n != marked and 'tabSelected="1"' not in before.read(n).decode()]
+        assert len(untouched) >= 4
+        for name in untouched:
+            assert after.read(name) == before.read(name), name
+
+
+def test_returned_feedback_copy_is_left_to_the_openpyxl_path(make_workbook: Make,
+                                                             tmp_path: Path) -> None:
+    source = make_workbook()
+    data = patched_copy(source, [_finding(f"D{FIRST_DATA_ROW}")])
+    assert data is not None
+    returned = tmp_path / "returned.xlsx"
+    returned.write_bytes(data)
+    assert patched_copy(returned, [_finding("D9")]) is None
+
+
+@pytest.fixture(scope="module")
+def filled(tmp_path_factory: pytest.TempPathFactory, campaign: Campaign,
+           specs: SpecSet) -> Path:
+    wb = build_template(campaign, specs)
+    fill_template(wb, specs, VALID_INFO, {"a_HCM": [valid_row(), valid_row(gioi_tinh=None)]})
+    path = tmp_path_factory.mktemp("filled") / "HCTC.xlsx"
+    wb.save(path)
+    return path
+
+
+@settings(max_examples=15, deadline=None)
+@given(st.sets(st.tuples(st.integers(1, 30), st.integers(FIRST_DATA_ROW, 600)), min_size=1,
+               max_size=12))
+def test_any_set_of_cells_is_marked_and_rows_stay_in_order(
+        filled: Path, places: set[tuple[int, int]]) -> None:
+    refs = [f"{column_letters(col)}{row}" for col, row in sorted(places)]
+    data = patched_copy(filled, [_finding(r) for r in refs])
+    assert data is not None
+    sheet = openpyxl.load_workbook(io.BytesIO(data))["a_HCM"]
+    for ref in refs:
+        assert sheet[ref].fill.fgColor.rgb == "FFFFC7CE", ref
+        assert sheet[ref].comment is not None
+    # Excel refuses rows, or cells within a row, out of order or repeated.
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        xml = zf.read(_sheet_parts(zf)["a_HCM"]).decode()
+    rows = [int(n) for n in re.findall(r'<row r="(\d+)"', xml)]
+    assert rows == sorted(set(rows))
+    for body in re.findall(r"<row\b[^>]*>(.*?)</row>", xml, re.S):
+        columns = [column_number(c) for c in re.findall(r'<c r="([A-Z]+)\d+"', body)]
+        assert columns == sorted(set(columns))
