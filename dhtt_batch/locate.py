@@ -38,7 +38,6 @@ def header_key(text: object) -> str:
 class LocatedTable:
     """One criterion sheet of one file: raw values per spec key, with source rows."""
 
-    spec: SheetSpec
     sheet: str
     columns: dict[str, int]  # spec key → 1-based sheet column
     records: list[list[Any]] = field(default_factory=list)  # raw values in spec key order
@@ -80,10 +79,10 @@ def locate_table(raw: RawSheet, spec: SheetSpec, file: str) -> LocatedTable:
     lookup = _header_lookup(spec)
     header_index, matches = _best_header_row(raw.rows, lookup)
     if header_index is None or len(matches) < min(3, len(spec.columns)):
-        table = LocatedTable(spec, raw.name, {})
+        table = LocatedTable(raw.name, {})
         table.findings.append(make_finding("header_not_found", file, sheet=raw.name))
         return table
-    table = LocatedTable(spec, raw.name, {})
+    table = LocatedTable(raw.name, {})
     table.columns = _map_columns(raw.rows[header_index], spec, lookup, file, raw.name,
                                  header_index + 1, table.findings)
     for col in spec.columns:
@@ -103,6 +102,8 @@ def _best_header_row(rows: list[list[Any]], lookup: dict[str, str]
         keys = {lookup[k] for k in texts if k in lookup}
         if len(keys) > len(best[1]):
             best = (index, keys)
+            if len(keys) == len(set(lookup.values())):
+                break  # every column found: the rows below are data, not a better header
     return best
 
 
@@ -144,10 +145,12 @@ def _data_rows(raw: RawSheet, spec: SheetSpec, table: LocatedTable, header_index
     errors = raw.errors
     for index in range(header_index + 1, len(raw.rows)):
         row, number = raw.rows[index], index + 1
-        values = [None if p < 0 or p >= len(row) or _blank(row[p]) else row[p]
-                  for p in positions]
+        width = len(row)
+        # _blank inlined: this runs for every cell of every file.
+        values = [None if p < 0 or p >= width or (v := row[p]) == "" or v is None
+                  or (type(v) is str and v.isspace()) else v for p in positions]
         problems = {i: errors[(number, p + 1)] for i, p in enumerate(positions)
-                    if p >= 0 and (number, p + 1) in errors}
+                    if p >= 0 and (number, p + 1) in errors} if errors else {}
         if not problems and all(values[i] is None for i in content):
             continue
         if not table.records and not problems:
@@ -173,7 +176,7 @@ def _data_rows(raw: RawSheet, spec: SheetSpec, table: LocatedTable, header_index
 
 
 def _blank(value: Any) -> bool:
-    return value is None or value == "" or (isinstance(value, str) and not value.strip())
+    return value is None or value == "" or (type(value) is str and value.isspace())
 
 
 def _template_row(values: dict[str, Any], spec: SheetSpec) -> str:

@@ -79,7 +79,8 @@ def _to_text_where_text(series: pd.Series, col: ColumnSpec, changes: list[Change
         if hit is None:
             hit = cache[key] = _clean_value(value, as_text, keep_lines)
         cleaned.append(hit[0])
-        changes.extend(Change(index, col.key, *change) for change in hit[1])
+        if hit[1]:
+            changes.extend(Change(index, col.key, *change) for change in hit[1])
     return pd.Series(cleaned, index=series.index, dtype=object)
 
 
@@ -177,7 +178,8 @@ def _choices(values: pd.Series, col: ColumnSpec, choices: tuple[str, ...],
     if not present.any():
         return values
     text = values[present].astype(str)
-    matched = text.map(lambda v: canonical.get(choice_key(v)))
+    # Per distinct spelling, not per cell: a province repeats a handful of choices 100k times.
+    matched = text.map({v: canonical.get(choice_key(v)) for v in text.unique()})
     for index in text.index[matched.notna() & (matched != text)]:
         changes.append(Change(index, col.key, "choice_normalized", text[index], matched[index]))
     values[present] = matched.where(matched.notna(), text)

@@ -38,9 +38,12 @@ LIMITS = Limits()
 FORMULA_NO_VALUE = "__formula_no_value__"
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ENCRYPTED_OLE = "EncryptionInfo".encode("utf-16-le")
-_CELL_COLUMN = re.compile(rb'<(?:\w+:)?c\b[^>]*?\br="([A-Z]{1,3})[0-9]')
-_CELL_ROW = re.compile(rb'<(?:\w+:)?c\b[^>]*?\br="[A-Z]{1,3}([0-9]{1,8})"')
+_CELL_COLUMN = re.compile(rb'<(?:\w+:)?c\b[^>]*?\br=["\']([A-Z]{1,3})[0-9]')
+_CELL_ROW = re.compile(rb'<(?:\w+:)?c\b[^>]*?\br=["\'][A-Z]{1,3}([0-9]{1,8})["\']')
+# Every r="A1"-like attribute, of cells or not (and any such text): a quick over-estimate.
+_ANY_REF = re.compile(rb'r=["\']([A-Z]{1,3})([0-9]{1,8})["\']')
 _FORMULA = re.compile(rb"<(?:\w+:)?f[\s>/]")  # a cell formula, not <formula> of a validation
+_FORMULA_FOLLOW = frozenset((b" ", b"\t", b"\r", b"\n", b">", b"/"))
 _CELL = re.compile(rb'<(?:\w+:)?c\b([^>]*?)(?:/>|>(.*?)</(?:\w+:)?c>)', re.S)
 _ATTR_R = re.compile(rb'\br="([A-Z]{1,3})([0-9]{1,8})"')
 _VALUE = re.compile(rb"<(?:\w+:)?v>(.*?)</(?:\w+:)?v>", re.S)
@@ -244,20 +247,44 @@ def _scan_ooxml_sheets(zf: zipfile.ZipFile, limits: Limits
         except KeyError:
             continue
         _check_extent(name, xml, limits)
-        if _FORMULA.search(xml) or b't="e"' in xml:
+        if b't="e"' in xml or _has_formula(xml):
             errors[name] = _cell_problems(xml)
     return errors
 
 
+def _has_formula(xml: bytes) -> bool:
+    """Whether a cell formula element (<f>, <x:f …>) may occur: a few C-speed finds, where a
+    regex would stop at every '<'. A false alarm only costs the exact per-cell scan."""
+    for opener in (b"<f", b":f"):
+        at = xml.find(opener)
+        while at >= 0:
+            if xml[at + 2:at + 3] in _FORMULA_FOLLOW:
+                return True
+            at = xml.find(opener, at + 2)
+    return False
+
+
 def _check_extent(name: str, xml: bytes, limits: Limits) -> None:
+    # The quick pass over-counts (it also sees non-cell attributes), so passing it proves the
+    # sheet small; only a sheet it flags needs the exact, slower scan of <c> elements.
+    refs = set(_ANY_REF.findall(xml))
+    if _within({c for c, _ in refs}, {r for _, r in refs}, limits) is None:
+        return
     # Distinct column letters and row numbers are few, so the sets keep this a C-speed scan.
     letters = set(_CELL_COLUMN.findall(xml))
     rows = set(_CELL_ROW.findall(xml))
+    too_far = _within(letters, rows, limits)
+    if too_far:
+        raise ReadFailure("sheet_too_large", f"sheet '{name}' tới ô {too_far}")
+
+
+def _within(letters: set[bytes], rows: set[bytes], limits: Limits) -> str | None:
+    """None when every cell lies inside the limits, else the farthest corner (e.g. XFD9)."""
     max_col = max((column_number(x) for x in letters), default=0)
     max_row = max((int(x) for x in rows), default=0)
     if max_row > limits.max_rows or max_col > limits.max_columns:
-        raise ReadFailure("sheet_too_large", f"sheet '{name}' tới ô "
-                                             f"{column_letters(max_col)}{max_row}")
+        return f"{column_letters(max_col)}{max_row}"
+    return None
 
 
 def _cell_problems(xml: bytes) -> dict[tuple[int, int], str]:

@@ -41,7 +41,10 @@ def _check(code: str, col: ColumnSpec, test: SeriesTest, ignore_na: bool = True)
 
 
 def _is_int(value: object) -> bool:
-    return isinstance(value, numbers.Integral) and not isinstance(value, bool)
+    kind = type(value)
+    if kind is int:  # the common case, without the slow ABC check
+        return True
+    return kind is not bool and isinstance(value, numbers.Integral)
 
 
 def _column_checks(col: ColumnSpec, today: date, units: tuple[str, ...]) -> list[pa.Check]:

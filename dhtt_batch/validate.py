@@ -7,6 +7,7 @@ pandera pass over the rows of all files, and each failure is mapped back to (fil
 from __future__ import annotations
 
 import dataclasses
+import functools
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
@@ -37,16 +38,30 @@ class ValidationResult:
     findings: list[Finding]
 
     def findings_for(self, sub: Submission) -> list[Finding]:
-        return [f for f in self.findings if f.file == sub.display]
+        return self._by_file.get(sub.display, [])
 
     def row_counts(self, sub: Submission) -> tuple[int, int, int]:
         """(read, accepted, rejected) rows of one submission."""
-        read = accepted = 0
-        for frame in self.criteria.values():
-            mine = frame[frame["_src"] == sub.index]
-            read += len(mine)
-            accepted += int((mine["_status"] == ACCEPTED).sum())
+        read, accepted = self._row_counts.get(sub.index, (0, 0))
         return read, accepted, read - accepted
+
+    @functools.cached_property
+    def _by_file(self) -> dict[str, list[Finding]]:
+        by_file: dict[str, list[Finding]] = {}
+        for finding in self.findings:
+            by_file.setdefault(finding.file, []).append(finding)
+        return by_file
+
+    @functools.cached_property
+    def _row_counts(self) -> dict[int, tuple[int, int]]:
+        """Submission index → (rows read, rows accepted), tallied once for all files."""
+        counts: dict[int, tuple[int, int]] = {}
+        for frame in self.criteria.values():
+            accepted = (frame["_status"] == ACCEPTED).groupby(frame["_src"]).agg(["size", "sum"])
+            for src, (size, good) in zip(accepted.index, accepted.to_numpy(), strict=True):
+                read, ok = counts.get(int(src), (0, 0))
+                counts[int(src)] = (read + int(size), ok + int(good))
+        return counts
 
     @property
     def has_errors(self) -> bool:
@@ -65,18 +80,19 @@ def validate_paths(paths: Iterable[Path], campaign: Campaign, specs: SpecSet,
                    today: date | None = None, progress: Progress | None = None,
                    exclude: Path | None = None) -> ValidationResult:
     files = discover(paths, exclude)
-    jobs = [(index, path, display_name(path), campaign, specs)
-            for index, path in enumerate(files)]
+    jobs = [(index, path, display_name(path)) for index, path in enumerate(files)]
+    # Bound once per batch of jobs sent to a worker, not pickled with every file.
+    load = functools.partial(_load, campaign, specs)
     subs = []
-    for sub in map_in_order(_load, jobs):
+    for sub in map_in_order(load, jobs):
         subs.append(sub)
         if progress:
             progress(sub.path.name, len(subs), len(jobs))
     return validate_submissions(subs, campaign, specs, today or date.today())
 
 
-def _load(job: tuple[int, Path, str, Campaign, SpecSet]) -> Submission:
-    return load_submission(*job)
+def _load(campaign: Campaign, specs: SpecSet, job: tuple[int, Path, str]) -> Submission:
+    return load_submission(*job, campaign, specs)
 
 
 def validate_submissions(subs: list[Submission], campaign: Campaign, specs: SpecSet,
@@ -209,21 +225,19 @@ def _drop_shadowed(findings: list[Finding]) -> list[Finding]:
 
 
 def _duplicate_rows(frame: pd.DataFrame, spec: SheetSpec, locate: Locate) -> list[Finding]:
+    """The same row twice in one file (every column but STT equal)."""
     keys = [k for k in spec.keys if k != "stt"]
-    if frame.empty:
-        return []
-    hashable = frame[keys].map(lambda v: v if v is None else str(v))
-    hashable["_src"] = frame["_src"]
-    duplicated = hashable.duplicated(keep="first")
-    if not duplicated.any():
-        return []
-    first_row = frame["_row"].groupby([hashable[c] for c in hashable.columns],
-                                      dropna=False).transform("first")
+    columns = [frame[k].tolist() for k in [*keys, "_src"]]
+    first_row: dict[tuple[Any, ...], int] = {}
     findings = []
-    for index in frame.index[duplicated]:
+    rows = zip(*columns, strict=True)
+    for index, row, key in zip(frame.index, frame["_row"].tolist(), rows, strict=True):
+        if key not in first_row:
+            first_row[key] = row
+            continue
         sub, sheet, cell, row = locate(index, "ho_ten" if "ho_ten" in keys else keys[0])
         findings.append(make_finding("duplicate_row", sub.display, sheet=sheet, cell=cell,
-                                     row=row, detail=int(first_row[index])))
+                                     row=row, detail=first_row[key]))
     return findings
 
 

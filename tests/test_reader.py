@@ -139,6 +139,32 @@ def test_huge_dimension_is_refused_without_allocating(make_workbook: Make, check
     assert "XFD1048576" in result.findings[0].message
 
 
+def test_far_cell_in_single_quotes_is_refused_too(make_workbook: Make, check: Check,
+                                                    tmp_path: Path) -> None:
+    def far_cell(name: str, data: bytes) -> bytes:
+        if name == "xl/worksheets/sheet3.xml":
+            return data.replace(b"</sheetData>", b"<row r='1048576'><c r='XFD1048576' t='n'>"
+                                                  b"<v>1</v></c></row></sheetData>")
+        return data
+
+    result = check(rewrite_zip(make_workbook(), tmp_path / "far.xlsx", far_cell))
+    assert file_codes(result) == [["sheet_too_large", "error"]]
+
+
+def test_far_looking_text_outside_cells_does_not_refuse_a_small_sheet(
+        make_workbook: Make, check: Check, tmp_path: Path) -> None:
+    # The quick extent pass over-counts; the exact scan then clears the sheet.
+    def comment(name: str, data: bytes) -> bytes:
+        if name == "xl/worksheets/sheet3.xml":
+            return data.replace(b"<sheetData>", b'<!-- r="XFD1048576" --><sheetData>')
+        return data
+
+    path = rewrite_zip(make_workbook(), tmp_path / "ok.xlsx", comment)
+    with zipfile.ZipFile(path) as zf:
+        assert b"XFD1048576" in zf.read("xl/worksheets/sheet3.xml")
+    assert check(path).findings == []
+
+
 def test_not_this_template(tmp_path: Path, check: Check) -> None:
     wb = Workbook()
     wb.active.append(["Họ tên", "Ngày sinh"])

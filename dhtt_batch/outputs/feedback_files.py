@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 from ..findings import Finding
@@ -16,8 +17,9 @@ Job = tuple[Submission, list[Finding], Path]
 
 def feedback_jobs(items: list[tuple[Submission, list[Finding]]], directory: Path,
                   unit_prefix: bool = False) -> list[Job]:
-    return [(sub, findings, directory / feedback_name(sub, unit_prefix))
-            for sub, findings in items if findings]
+    # Without its located rows: a job is pickled to a worker, and the rows are not needed.
+    return [(dataclasses.replace(sub, tables={}, form=None), findings,
+             directory / feedback_name(sub, unit_prefix)) for sub, findings in items if findings]
 
 
 def run_feedback_job(job: Job) -> Path:
