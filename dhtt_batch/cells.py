@@ -1,4 +1,8 @@
-"""Spreadsheet column letters ↔ numbers (A ↔ 1, Z ↔ 26, AA ↔ 27)."""
+"""Spreadsheet column letters ↔ numbers (A ↔ 1, Z ↔ 26, AA ↔ 27), and formula-looking text.
+
+Any string a spreadsheet would take as a formula is written as text with the quote prefix,
+so a hostile `=HYPERLINK(...)` from a unit's file stays inert in every output.
+"""
 
 from __future__ import annotations
 
@@ -18,3 +22,10 @@ def column_number(letters: str | bytes) -> int:
         if "A" <= ch <= "Z":
             number = number * 26 + ord(ch) - 64
     return number
+
+
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠")
+
+
+def looks_like_formula(value: object) -> bool:
+    return isinstance(value, str) and value.startswith(FORMULA_TRIGGERS)

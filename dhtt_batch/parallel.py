@@ -1,13 +1,16 @@
-"""Use both cores for independent per-file work (reading workbooks, writing feedback copies)."""
+"""Use both cores for independent per-file work (reading workbooks, validating their rows,
+writing feedback copies)."""
 
 from __future__ import annotations
 
 import contextlib
+import multiprocessing
 import os
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from typing import TypeVar
+from typing import Any, TypeVar
 
+S = TypeVar("S")
 T = TypeVar("T")
 R = TypeVar("R")
 PARALLEL_FROM = 6  # below this many jobs, starting worker processes costs more than it saves
@@ -39,3 +42,30 @@ def in_background(function: Callable[[T], R], jobs: Sequence[T]
     with ProcessPoolExecutor(max_workers=WORKERS) as pool:
         futures = [pool.submit(function, job) for job in jobs]
         yield lambda: [future.result() for future in futures]
+
+
+_inherited: Any = None  # (function, shared) for the forked workers of map_shards
+
+
+def map_shards(function: Callable[[S, int, int], R], shared: S, count: int) -> list[R]:
+    """`[function(shared, part, count) for part in range(count)]`, in forked worker processes
+    that inherit `shared` rather than receive it pickled (it may hold every row read).
+
+    Runs here when count < 2, on one core, or where processes cannot be forked.
+    """
+    if count < 2 or (os.cpu_count() or 1) < 2 or \
+            "fork" not in multiprocessing.get_all_start_methods():
+        return [function(shared, part, count) for part in range(count)]
+    global _inherited
+    _inherited = (function, shared)
+    try:
+        context = multiprocessing.get_context("fork")
+        with ProcessPoolExecutor(max_workers=min(count, WORKERS), mp_context=context) as pool:
+            return list(pool.map(_run_inherited, [(part, count) for part in range(count)]))
+    finally:
+        _inherited = None
+
+
+def _run_inherited(part: tuple[int, int]) -> Any:
+    function, shared = _inherited
+    return function(shared, *part)

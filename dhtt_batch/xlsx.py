@@ -1,33 +1,28 @@
-"""Cell writing helpers shared by every workbook dhtt-batch writes.
+"""openpyxl cell helpers for the workbooks built cell by cell (templates, feedback fallback).
 
-Any string a spreadsheet would take as a formula is written as a plain string with the
-quote prefix set, so a hostile `=HYPERLINK(...)` from a unit's file stays inert text.
+A formula-looking string (cells.looks_like_formula) is written as text with the quote prefix.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from openpyxl.cell.cell import Cell, WriteOnlyCell
+from openpyxl.cell.cell import Cell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.worksheet.worksheet import Worksheet
 
-FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠")
+from .cells import looks_like_formula
+from .xlsxparts import BORDER_RGB, ERROR_RGB, HEADER_RGB, WARNING_RGB
 
-HEADER_RGB, BORDER_RGB = "DDEBF7", "808080"
 THIN = Side(style="thin", color=BORDER_RGB)
 BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 HEADER_FILL = PatternFill("solid", fgColor=HEADER_RGB)
 EXAMPLE_FILL = PatternFill("solid", fgColor="F2F2F2")
-ERROR_FILL = PatternFill("solid", fgColor="FFC7CE")
-WARNING_FILL = PatternFill("solid", fgColor="FFEB9C")
+ERROR_FILL = PatternFill("solid", fgColor=ERROR_RGB)
+WARNING_FILL = PatternFill("solid", fgColor=WARNING_RGB)
 BOLD = Font(name="Times New Roman", bold=True)
 WRAP_TOP = Alignment(wrap_text=True, vertical="top")
 HEADER_ALIGN = Alignment(wrap_text=True, horizontal="center", vertical="center")
-
-
-def looks_like_formula(value: object) -> bool:
-    return isinstance(value, str) and value.startswith(FORMULA_TRIGGERS)
 
 
 def set_value(cell: Cell, value: Any) -> None:
@@ -41,26 +36,6 @@ def set_value(cell: Cell, value: Any) -> None:
 def write_row(ws: Worksheet, row: int, values: list[Any], start_col: int = 1) -> None:
     for offset, value in enumerate(values):
         set_value(ws.cell(row=row, column=start_col + offset), value)
-
-
-def stream_value(ws: Any, value: Any) -> Any:
-    """A value for a write-only worksheet's append; formula-looking text stays text."""
-    if looks_like_formula(value):
-        cell = WriteOnlyCell(ws, value)
-        cell.data_type = "s"
-        cell.quotePrefix = True
-        return cell
-    return value
-
-
-def styled(ws: Any, value: Any, style: str) -> WriteOnlyCell:
-    """A write-only cell with a named style (registered once on the workbook)."""
-    cell = WriteOnlyCell(ws, value)
-    cell.style = style
-    if looks_like_formula(value):
-        cell.data_type = "s"
-        cell.quotePrefix = True
-    return cell
 
 
 def style_header(ws: Worksheet, row: int, ncols: int, height: float = 45) -> None:

@@ -14,6 +14,8 @@ REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 PKG_REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
 XML_HEAD = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
 _CT = "application/vnd.openxmlformats-officedocument"
+HEADER_RGB, BORDER_RGB = "DDEBF7", "808080"  # header fill and thin borders, every output
+ERROR_RGB, WARNING_RGB = "FFC7CE", "FFEB9C"  # a cell to fix, a cell to check
 _REL = f"{REL_NS}/"
 
 

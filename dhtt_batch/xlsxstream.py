@@ -22,8 +22,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from typing import IO, Any, NamedTuple
 
-from .cells import column_letters
-from .xlsx import FORMULA_TRIGGERS
+from .cells import FORMULA_TRIGGERS, column_letters
 from .xlsxparts import (
     MAIN_NS,
     REL_NS,
@@ -46,6 +45,7 @@ _COMPRESSION = 4  # zlib level: level 6 (the default) costs ~40 % more for ~5 % 
 _ILLEGAL = re.compile("[\x00-\x08\x0b-\x1f\ufffe\uffff]|_(?=x[0-9A-Fa-f]{4}_)")
 _XML_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;"})
 _MAX_TEXT = 32_767  # Excel's limit for one cell
+_TRIGGERS = frozenset(FORMULA_TRIGGERS)  # each a single character
 
 
 class Cell(NamedTuple):
@@ -257,13 +257,24 @@ class _CellWriter:
             letters.extend(column_letters(n) for n in range(len(letters) + 1, len(values) + 1))
         parts = [f'<row r="{number}" ht="{height:g}" customHeight="1">' if height
                  else f'<row r="{number}">']
+        index, attr = self.strings.index, self.style_attr
         for col, value in enumerate(values):
             xf = 0
             if type(value) is Cell:
-                value, xf = value.value, self.xf[value.style]
-            cell = self._cell(f"{letters[col]}{number}", value, xf)
-            if cell:
-                parts.append(cell)
+                value, style = value
+                xf = self.xf[style]
+            # Text, by far the most common cell, is handled inline (no call per cell).
+            if type(value) is str:
+                if not value:
+                    continue
+                if value[0] in _TRIGGERS:
+                    xf += 1
+                found = index.get(value)
+                if found is None:
+                    found = self.strings.get(value)
+                parts.append(f'<c r="{letters[col]}{number}"{attr[xf]} t="s"><v>{found}</v></c>')
+            elif value is not None:
+                parts.append(self._cell(f"{letters[col]}{number}", value, xf))
         parts.append("</row>")
         return "".join(parts)
 

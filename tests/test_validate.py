@@ -5,17 +5,22 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
+from typing import Any
 
+import pandas as pd
 import pytest
 from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 
+from dhtt_batch import validate as validate_module
+from dhtt_batch.campaign import Campaign
 from dhtt_batch.findings import KINDS, Report
 from dhtt_batch.layout import FIRST_DATA_ROW, HEADER_ROW
+from dhtt_batch.parallel import map_shards
 from dhtt_batch.spec import SpecSet
-from dhtt_batch.validate import ACCEPTED, REJECTED, ValidationResult
+from dhtt_batch.validate import ACCEPTED, REJECTED, ValidationResult, validate_paths
 
-from .conftest import valid_row
+from .conftest import SAMPLE_INBOX, TODAY, valid_row
 
 Make = Callable[..., Path]
 Check = Callable[..., ValidationResult]
@@ -203,3 +208,25 @@ def test_missing_sheet_is_a_warning(make_workbook: Make, check: Check) -> None:
     result = check(make_workbook(edit=lambda wb: wb.remove(wb["c_CDS"])))
     assert Report(result.findings).flatten(["sheet", "code", "severity"]) == [
         ["c_CDS", "missing_sheet", "warning"]]
+
+
+def test_validating_in_shards_gives_the_same_result_as_one_pass(
+        campaign: Campaign, specs: SpecSet, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Large batches are validated in two forked shards; nothing may differ from one pass."""
+    whole = validate_paths([SAMPLE_INBOX], campaign, specs, TODAY)
+    counts: list[int] = []
+
+    def recording(function: Any, shared: Any, count: int) -> Any:
+        counts.append(count)
+        return map_shards(function, shared, count)
+
+    monkeypatch.setattr(validate_module, "SHARD_FROM_ROWS", 0)
+    monkeypatch.setattr(validate_module, "map_shards", recording)
+    sharded = validate_paths([SAMPLE_INBOX], campaign, specs, TODAY)
+    assert counts == [2]
+    assert sharded.findings == whole.findings
+    for name, frame in whole.criteria.items():
+        pd.testing.assert_frame_equal(sharded.criteria[name], frame)
+    pd.testing.assert_frame_equal(sharded.info, whole.info)
+    assert [sharded.row_counts(s) for s in sharded.submissions] == \
+        [whole.row_counts(s) for s in whole.submissions]

@@ -20,8 +20,7 @@ from ..layout import (
 )
 from ..merge import FILE_STATUS_LABELS, UNIT_STATUS_LABELS, MergeResult
 from ..spec import SheetSpec
-from ..xlsx import BORDER_RGB, HEADER_RGB
-from ..xlsxparts import BarChart, Style
+from ..xlsxparts import BORDER_RGB, HEADER_RGB, BarChart, Style
 from ..xlsxstream import Cell, Layout, Workbook
 from .feedback_parts import SEVERITY_LABEL
 
@@ -67,15 +66,18 @@ def _table(wb: Workbook, name: str, title: str, headers: list[str], rows: Iterab
     texts in wide columns get a style.
     """
     top = CONSOLIDATED_HEADER_ROW
-    wide = [width >= WRAP_WIDTH for width in widths]
+    wide = [col for col, width in enumerate(widths) if width >= WRAP_WIDTH]
 
     def lines() -> Iterator[list[Any]]:
         yield [Cell(title, TITLE_STYLE)]
         yield from ([] for _ in range(top - 2))
         yield [Cell(h, HEADER_STYLE) for h in headers]
         for values in rows:
-            yield [Cell(v, WRAP_STYLE) if wide[col] and type(v) is str and len(v) > widths[col]
-                   else v for col, v in enumerate(values)]
+            for col in wide:
+                value = values[col] if col < len(values) else None
+                if type(value) is str and len(value) > widths[col]:
+                    values[col] = Cell(value, WRAP_STYLE)
+            yield values
 
     wb.add_sheet(name, lines(), Layout(widths, header_row=top, last_row=top + count,
                                        columns=len(headers), gridlines=True,
@@ -88,8 +90,8 @@ def _criterion_sheet(wb: Workbook, spec: SheetSpec, result: MergeResult) -> None
     headers = ["STT", *(c.header for c in columns), *PROVENANCE_HEADERS]
     frame = result.rows[spec.name]
     keys = [c.key for c in columns] + ["_unit", "_unit_name", "_file", "_row"]
-    rows = ([number, *record]
-            for number, record in enumerate(frame[keys].itertuples(index=False), start=1))
+    records = frame[keys].to_numpy(dtype=object).tolist()  # plain Python values, fast
+    rows = ([number, *record] for number, record in enumerate(records, start=1))
     _table(wb, spec.name, f"{spec.title} - {result.campaign.period.label.upper()}", headers,
            rows, [6, *(c.width for c in columns), 10, 24, 24, 8], len(frame))
 

@@ -2,39 +2,23 @@
 
 A plain .xlsx is patched part by part (feedback_patch: fast, and every part of the unit's file
 kept). Otherwise — .xlsm, a returned feedback copy, a package in an unusual shape — the file is
-opened with openpyxl (after the reader has checked the container; openpyxl parses with
-defusedxml) and saved as a new .xlsx, so the unit's data validations and formatting survive.
-For .xls/.ods, which openpyxl cannot open, the copy is rebuilt from the values read. The input
-file is never written.
+opened with openpyxl (feedback_openpyxl; after the reader has checked the container, and
+openpyxl parses with defusedxml) and saved as a new .xlsx, so the unit's data validations and
+formatting survive. For .xls/.ods, which openpyxl cannot open, the copy is rebuilt from the
+values read. The input file is never written.
 """
 
 from __future__ import annotations
 
-import io
-from collections import defaultdict
 from pathlib import Path
 
-import python_calamine as calamine
-from openpyxl import Workbook, load_workbook
-from openpyxl.comments import Comment
-from openpyxl.styles import Font, PatternFill
-from openpyxl.worksheet.hyperlink import Hyperlink
-
-from ..atomic import atomic_save_workbook, atomic_write_bytes
-from ..findings import ERROR, Finding
+from ..atomic import atomic_write_bytes
+from ..findings import Finding
 from ..submission import Submission
-from ..xlsx import ERROR_FILL, WARNING_FILL, WRAP_TOP, set_value, style_header, write_row
-from .feedback_parts import (
-    AUTHOR,
-    FIXES_HEADERS,
-    FIXES_SHEET,
-    FIXES_WIDTHS,
-    fixes_rows,
-    fixes_title,
-)
+from .feedback_parts import AUTHOR, FIXES_SHEET, SEVERITY_LABEL
 from .feedback_patch import patched_copy
 
-_NO_FILL = PatternFill(fill_type=None)
+__all__ = ["AUTHOR", "FIXES_SHEET", "SEVERITY_LABEL", "feedback_name", "write_feedback"]
 
 
 def feedback_name(sub: Submission, unit_prefix: bool = False) -> str:
@@ -51,82 +35,8 @@ def write_feedback(sub: Submission, findings: list[Finding], target: Path) -> Pa
         if patched is not None:
             atomic_write_bytes(target, patched)
             return target
-    wb = _open_copy(sub)
-    _clear_previous_marks(wb)
-    _mark_cells(wb, findings)
-    _fixes_sheet(wb, findings)
-    atomic_save_workbook(wb, target)
-    return target
+    from .feedback_openpyxl import write_with_openpyxl
+
+    return write_with_openpyxl(sub, findings, target)
 
 
-def _open_copy(sub: Submission) -> Workbook:
-    if sub.format == "xlsx" and sub.readable:
-        try:
-            return load_workbook(sub.path, rich_text=False)
-        except Exception:  # openpyxl rejects some files calamine reads; fall back to values
-            pass
-    return _values_copy(sub)
-
-
-def _values_copy(sub: Submission) -> Workbook:
-    wb = Workbook()
-    wb.remove(wb.active)
-    if not sub.readable:
-        return wb
-    try:
-        book = calamine.CalamineWorkbook.from_filelike(io.BytesIO(sub.path.read_bytes()))
-        for meta in book.sheets_metadata:
-            ws = wb.create_sheet(meta.name[:31])
-            for number, row in enumerate(book.get_sheet_by_name(meta.name)
-                                         .to_python(skip_empty_area=False), start=1):
-                write_row(ws, number, [None if v == "" else v for v in row])
-    except Exception:  # an unreadable sheet leaves the copy with what was read so far
-        pass
-    return wb
-
-
-def _clear_previous_marks(wb: Workbook) -> None:
-    """A clerk may send back last round's feedback copy: our old marks must not linger."""
-    if FIXES_SHEET in wb.sheetnames:
-        wb.remove(wb[FIXES_SHEET])
-    for ws in wb.worksheets:
-        for cell in list(ws._cells.values()):
-            if cell.comment is not None and cell.comment.author == AUTHOR:
-                cell.comment = None
-                cell.fill = _NO_FILL
-
-
-def _mark_cells(wb: Workbook, findings: list[Finding]) -> None:
-    by_cell: dict[tuple[str, str], list[Finding]] = defaultdict(list)
-    for finding in findings:
-        if finding.sheet and finding.cell and finding.sheet in wb.sheetnames:
-            by_cell[(finding.sheet, finding.cell)].append(finding)
-    for (sheet, coordinate), items in by_cell.items():
-        cell = wb[sheet][coordinate]
-        worst = ERROR if any(f.severity == ERROR for f in items) else "warning"
-        cell.fill = ERROR_FILL if worst == ERROR else WARNING_FILL
-        text = "\n".join(f"- {f.message}" for f in items)
-        cell.comment = Comment(text, AUTHOR, width=320, height=40 + 40 * len(items))
-
-
-def _fixes_sheet(wb: Workbook, findings: list[Finding]) -> None:
-    ws = wb.create_sheet(FIXES_SHEET, 0)
-    wb.active = 0
-    for other in wb.worksheets[1:]:
-        other.sheet_view.tabSelected = False
-    set_value(ws["A1"], fixes_title(findings))
-    ws["A1"].font = Font(bold=True)
-    write_row(ws, 3, FIXES_HEADERS)
-    style_header(ws, 3, len(FIXES_HEADERS), height=20)
-    for finding, values in zip(findings, fixes_rows(findings), strict=True):
-        row = 3 + int(str(values[0]))
-        write_row(ws, row, values)
-        if finding.sheet and finding.cell and finding.sheet in wb.sheetnames:
-            link = ws.cell(row=row, column=3)
-            link.hyperlink = Hyperlink(ref=link.coordinate,
-                                       location=f"'{finding.sheet}'!{finding.cell}")
-            link.font = Font(color="0563C1", underline="single")
-        ws.cell(row=row, column=6).alignment = WRAP_TOP
-    for letter, width in zip("ABCDEF", FIXES_WIDTHS, strict=True):
-        ws.column_dimensions[letter].width = width
-    ws.freeze_panes = "A4"

@@ -21,12 +21,18 @@ from pathlib import Path
 from ..cells import column_letters, column_number
 from ..findings import ERROR, Finding
 from ..reader import _sheet_parts
-from ..xlsx import BORDER_RGB, HEADER_RGB
-from ..xlsxparts import MAIN_NS, REL_NS, XML_HEAD
+from ..xlsxparts import (
+    BORDER_RGB,
+    ERROR_RGB,
+    HEADER_RGB,
+    MAIN_NS,
+    REL_NS,
+    WARNING_RGB,
+    XML_HEAD,
+)
 from ..xlsxstream import escape_text
 from .feedback_parts import FIXES_SHEET, comments_xml, fixes_sheet_xml, vml_xml
 
-ERROR_RGB, WARNING_RGB = "FFC7CE", "FFEB9C"
 _CT = "application/vnd.openxmlformats-officedocument"
 _AFTER_LEGACY = ("<legacyDrawingHF", "<drawingHF", "<picture", "<oleObjects", "<controls",
                  "<webPublishItems", "<tableParts", "<extLst", "</worksheet>")

@@ -12,13 +12,11 @@ from ..atomic import OutputError, atomic_write_text
 from ..campaign import Campaign
 from ..merge import MergeResult, merge_inbox
 from ..parallel import in_background
-from ..report import render_report
 from ..spec import SpecSet
 from ..validate import Progress
 from .consolidated import consolidated_name, write_consolidated
 from .feedback_files import feedback_jobs, run_feedback_job
 from .manifest import manifest
-from .replies import write_reply_drafts
 
 LOCK_NAME = ".dhtt-batch.lock"
 LOCK_WAIT_SECONDS = 5.0
@@ -47,11 +45,17 @@ def run_merge(inbox: Path, outdir: Path, campaign: Campaign, specs: SpecSet,
             result = merge_inbox(inbox, campaign, specs, strict=strict, progress=progress,
                                  outdir=outdir)
             run = _write_outputs(result, outdir)
+            # Imported here: they pull in openpyxl, python-docx and matplotlib, which a plain
+            # merge never needs (startup time counts on every run).
             if with_report:
+                from ..report import render_report
+
                 # From the workbook just written, exactly as `dhtt-batch report` would.
                 run.report = render_report(run.consolidated, outdir / report_name(result),
                                            campaign, specs, result.generated_at.date())
             if reply_drafts:
+                from .replies import write_reply_drafts
+
                 run.drafts = write_reply_drafts(result, run.feedback, outdir / DRAFTS_DIR)
             return run
     except Timeout as exc:
