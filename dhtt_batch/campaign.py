@@ -194,6 +194,8 @@ def _units(r: _Reader) -> tuple[Unit, ...]:
     if not isinstance(raw_units, list) or not raw_units:
         raise CampaignError(f"{r.filename}: cần ít nhất một mục [[units]] (đơn vị báo cáo).")
     units: list[Unit] = []
+    codes: set[str] = set()
+    names: set[str] = set()  # case-folded
     for number, raw in enumerate(raw_units, start=1):
         where = f"{r.filename}, đơn vị thứ {number}"
         if not isinstance(raw, dict):
@@ -207,10 +209,12 @@ def _units(r: _Reader) -> tuple[Unit, ...]:
             raise CampaignError(f"{where} ({code}): thiếu tên đơn vị.")
         if email and not _EMAIL.match(email):
             raise CampaignError(f"{where} ({code}): địa chỉ thư '{email}' không hợp lệ.")
-        if any(u.code == code for u in units):
+        if code in codes:
             raise CampaignError(f"{where}: mã đơn vị '{code}' bị trùng.")
-        if any(u.name.casefold() == name.casefold() for u in units):
+        if name.casefold() in names:
             raise CampaignError(f"{where}: tên đơn vị '{name}' bị trùng.")
+        codes.add(code)
+        names.add(name.casefold())
         units.append(Unit(code, name, email))
     return tuple(units)
 

@@ -37,8 +37,9 @@ def find_duplicates(rows: dict[str, pd.DataFrame]) -> list[Duplicate]:
     for frame in rows.values():
         if frame.empty:
             continue
-        keys = [_identity(d, n, y) for d, n, y in
-                zip(frame["doi_tuong"], frame["ho_ten"], frame["nam_sinh"], strict=True)]
+        keys = [_identity(d, n, y) for d, n, y in zip(frame["doi_tuong"].tolist(),
+                                                     frame["ho_ten"].tolist(),
+                                                     frame["nam_sinh"].tolist(), strict=True)]
         first_seen: dict[tuple[object, ...], int] = {}
         for position, key in enumerate(keys):
             if key is None:

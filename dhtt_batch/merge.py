@@ -231,19 +231,18 @@ def _accepted_rows(validation: ValidationResult, statuses: dict[str, pd.DataFram
     for spec in specs.criteria:
         frame = validation.criteria[spec.name]
         accepted = frame[statuses[spec.name]["status"] == ACCEPTED].copy()
-        subs = [by_src[int(i)] for i in accepted["_src"]]
+        subs = [by_src[int(i)] for i in accepted["_src"].tolist()]
         accepted["_unit"] = [s.identity.code for s in subs]
         names = {u.code: u.name for u in campaign.units}
         accepted["_unit_name"] = [names.get(s.identity.code or "", "") for s in subs]
         accepted["_file"] = [s.path.name for s in subs]
         accepted["_sheet"] = [s.tables[spec.name].sheet for s in subs]
         accepted["_name_cell"] = [s.tables[spec.name].cell("ho_ten", int(r))
-                                  for s, r in zip(subs, accepted["_row"], strict=True)]
+                                  for s, r in zip(subs, accepted["_row"].tolist(), strict=True)]
+        columns = [accepted[c].tolist() for c in ("_unit", "doi_tuong", "ho_ten", "_file", "_row")]
         keys = [(order.get(u, len(order)), 0 if d == "Tập thể" else 1,
                  text_key(n or "") if d == "Tập thể" else person_key(n or ""), f, r)
-                for u, d, n, f, r in zip(accepted["_unit"], accepted["doi_tuong"],
-                                         accepted["ho_ten"], accepted["_file"],
-                                         accepted["_row"], strict=True)]
+                for u, d, n, f, r in zip(*columns, strict=True)]
         positions = sorted(range(len(keys)), key=keys.__getitem__)
         rows[spec.name] = accepted.iloc[positions].reset_index(drop=True)
     return rows
@@ -266,9 +265,12 @@ def _attach_duplicate_findings(outcomes: list[FileOutcome], duplicates: list[Dup
 
 def _unit_outcomes(campaign: Campaign, outcomes: list[FileOutcome],
                    counted: dict[str, FileOutcome]) -> list[UnitOutcome]:
+    by_code: dict[str | None, list[FileOutcome]] = {}
+    for outcome in outcomes:
+        by_code.setdefault(outcome.sub.identity.code, []).append(outcome)
     units = []
     for unit in campaign.units:
-        files = [o for o in outcomes if o.sub.identity.code == unit.code]
+        files = by_code.get(unit.code, [])
         chosen = counted.get(unit.code)
         if not files:
             status = "missing"

@@ -68,9 +68,12 @@ def _to_text_where_text(series: pd.Series, col: ColumnSpec, changes: list[Change
     """
     as_text = col.type not in ("integer", "year", "date")
     keep_lines = col.type in LONG_TEXT_TYPES
+    values = series.to_numpy(dtype=object)
+    if set(map(type, values)) <= {str, type(None)}:
+        return _clean_strings(series, values, col, keep_lines, changes)
     cache: dict[tuple[type, Any], tuple[Any, tuple[tuple[Any, ...], ...]]] = {}
     cleaned: list[Any] = []
-    for index, value in zip(series.index, series.to_numpy(dtype=object), strict=True):
+    for index, value in zip(series.index, values, strict=True):
         if value is None or (isinstance(value, float) and value != value):
             cleaned.append(None)
             continue
@@ -82,6 +85,21 @@ def _to_text_where_text(series: pd.Series, col: ColumnSpec, changes: list[Change
         if hit[1]:
             changes.extend(Change(index, col.key, *change) for change in hit[1])
     return pd.Series(cleaned, index=series.index, dtype=object)
+
+
+def _clean_strings(series: pd.Series, values: Any, col: ColumnSpec, keep_lines: bool,
+                   changes: list[Change]) -> pd.Series:
+    """The common case of a column holding only text: each distinct text is cleaned once and
+    the column mapped at C speed (with mixed types, 1, 1.0 and True would share a key)."""
+    results = {v: _clean_value(v, True, keep_lines) for v in set(values) if v is not None}
+    cleaned: dict[Any, Any] = {v: result[0] for v, result in results.items()}
+    cleaned[None] = None
+    noisy = {v for v, result in results.items() if result[1]}
+    if noisy:
+        for index, value in zip(series.index, values, strict=True):
+            if value in noisy:
+                changes.extend(Change(index, col.key, *change) for change in results[value][1])
+    return pd.Series(list(map(cleaned.__getitem__, values)), index=series.index, dtype=object)
 
 
 def _clean_value(value: Any, as_text: bool, keep_lines: bool
