@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import tomllib
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 from functools import cached_property
@@ -104,6 +105,18 @@ class Campaign:
     @cached_property
     def _by_code(self) -> dict[str, Unit]:
         return {unit.code: unit for unit in self.units}
+
+    def index(self, name: str, keys: Callable[[Unit], Iterable[str]]) -> dict[str, Unit]:
+        """Units by each of keys(unit) (first unit wins), built once per campaign and name:
+        a province identifies thousands of files against a roster of thousands."""
+        indexes: dict[str, dict[str, Unit]] = self.__dict__.setdefault("_indexes", {})
+        if name not in indexes:
+            lookup: dict[str, Unit] = {}
+            for unit in self.units:
+                for key in keys(unit):
+                    lookup.setdefault(key, unit)
+            indexes[name] = lookup
+        return indexes[name]
 
     def load_specs(self) -> SpecSet:
         return load_specs(self.schemas_dir)

@@ -8,7 +8,6 @@ the unit-information sheet, else the file's modification time.
 
 from __future__ import annotations
 
-import functools
 import json
 import re
 import unicodedata
@@ -53,29 +52,11 @@ def slug(text: str) -> str:
 
 
 def unit_by_text(campaign: Campaign, text: object) -> Unit | None:
-    """The unit whose name (as a header is compared) or code the text is."""
+    """The unit whose name (compared as headers are) or code the text is."""
     if not isinstance(text, str) or not text.strip():
         return None
-    return _by_text(campaign.units).get(header_key(text))
-
-
-@functools.lru_cache(maxsize=8)
-def _by_text(units: tuple[Unit, ...]) -> dict[str, Unit]:
-    # Built once per roster: a province identifies thousands of files against 2,000 units.
-    lookup: dict[str, Unit] = {}
-    for unit in units:
-        lookup.setdefault(header_key(unit.name), unit)
-        lookup.setdefault(unit.code.casefold(), unit)
-    return lookup
-
-
-@functools.lru_cache(maxsize=8)
-def _by_email(units: tuple[Unit, ...]) -> dict[str, Unit]:
-    lookup: dict[str, Unit] = {}
-    for unit in units:
-        if unit.email:
-            lookup.setdefault(unit.email.casefold(), unit)
-    return lookup
+    lookup = campaign.index("text", lambda u: (header_key(u.name), u.code.casefold()))
+    return lookup.get(header_key(text))
 
 
 def identify(campaign: Campaign, path: Path, meta: dict[str, str], info_unit: object,
@@ -103,7 +84,8 @@ def identify(campaign: Campaign, path: Path, meta: dict[str, str], info_unit: ob
 def _unit_by_sender(campaign: Campaign, sender: object) -> Unit | None:
     if not isinstance(sender, str):
         return None
-    return _by_email(campaign.units).get(parseaddr(sender)[1].casefold())
+    lookup = campaign.index("email", lambda u: (u.email.casefold(),) if u.email else ())
+    return lookup.get(parseaddr(sender)[1].casefold())
 
 
 def _unit_by_file_name(campaign: Campaign, path: Path) -> Unit | None:

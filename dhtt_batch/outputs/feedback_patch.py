@@ -49,7 +49,7 @@ def patched_copy(path: Path, findings: list[Finding]) -> bytes | None:
     """The feedback copy's bytes, or None when the openpyxl path must be used."""
     try:
         return _Package(path).patch(findings)
-    except (Unsupported, KeyError, ValueError, zipfile.BadZipFile, UnicodeDecodeError):
+    except Exception:  # Unsupported, or a package odder than expected: openpyxl takes over
         return None
 
 
@@ -115,6 +115,8 @@ class _Package:
         self.write(vml, vml_xml(messages, 1000 + number))
         self._content_type(f"/{comments}", f"{_CT}.spreadsheetml.comments+xml")
         types = self.read("[Content_Types].xml")
+        if "<Default " not in types:
+            raise Unsupported("[Content_Types].xml without defaults")
         if 'Extension="vml"' not in types:
             self.write("[Content_Types].xml", types.replace(
                 "<Default ", f'<Default Extension="vml" ContentType="{_CT}.vmlDrawing"/>'

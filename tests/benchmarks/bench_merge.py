@@ -1,6 +1,6 @@
 """Province-scale benchmark: merge against the cost of just reading and writing.
 
-    python tests/benchmarks/bench_merge.py [--units 500] [--repeat 3]
+    python tests/benchmarks/bench_merge.py [--units 500] [--repeat 3] [--workdir DIR]
 
 Generates a synthetic province (tests/benchmarks/province.py), then times, side by side in one
 run and on the same inbox: the read floor (calamine values only), the floor (read + one pandera
@@ -8,7 +8,8 @@ pass per criterion + writing the accepted rows, unformatted, with dhtt-batch's s
 writer, the one the consolidated workbook uses), a naive hand-written script
 (pandas.read_excel + pandera per sheet + to_excel), `dhtt-batch validate` and `dhtt-batch
 merge` (subprocesses, as a user runs them, with their peak memory). Each is the median of
---repeat runs. The last line printed is one JSON object with the figures and ratios.
+--repeat runs. The last line printed is one JSON object with the figures and ratios. With
+--workdir the province is kept there and reused by the next run.
 Not collected by pytest (the file name does not start with test_).
 """
 
@@ -26,6 +27,7 @@ import time
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import pandera.pandas as pa
@@ -33,6 +35,7 @@ import python_calamine as calamine
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
+from dhtt_batch.campaign import Campaign, load_campaign  # noqa: E402
 from dhtt_batch.layout import FIRST_DATA_ROW, HEADER_ROW  # noqa: E402
 from dhtt_batch.schema import build_schema  # noqa: E402
 from dhtt_batch.spec import SpecSet  # noqa: E402
@@ -51,7 +54,7 @@ def timed(action: Callable[[], object], repeat: int) -> float:
     return statistics.median(samples)
 
 
-def read_floor(files: list[Path]) -> list[dict[str, list[list[object]]]]:
+def read_floor(files: list[Path]) -> list[dict[str, list[list[Any]]]]:
     books = []
     for path in files:
         book = calamine.CalamineWorkbook.from_path(str(path))
@@ -111,20 +114,31 @@ def timed_cli(args: list[str], repeat: int) -> tuple[float, float]:
     return statistics.median(r[0] for r in runs), max(r[1] for r in runs)
 
 
+def province_in(workdir: Path, units: int) -> tuple[Campaign, Path]:
+    """The synthetic province of `units` units under workdir: reused if already generated
+    there (generation takes minutes at province scale), else made."""
+    directory = workdir / f"province-{units}"
+    inbox = directory / "inbox"
+    if (directory / "campaign.toml").is_file() and len(list(inbox.glob("*.xlsx"))) == units:
+        return load_campaign(directory / "campaign.toml"), inbox
+    return make_province(units, directory)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--units", type=int, default=500)
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--workdir", type=Path, help="keep (and reuse) the province here")
     options = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
-        work = Path(tmp)
+        work = options.workdir or Path(tmp)
         start = time.perf_counter()
-        campaign, inbox = make_province(options.units, work / "province")
+        campaign, inbox = province_in(work, options.units)
         files = sorted(inbox.glob("*.xlsx"))
         specs = campaign.load_specs()
         rows = sum(len(book[s.name]) - FIRST_DATA_ROW + 1 for book in read_floor(files)
                    for s in specs.criteria)
-        print(f"generated {len(files)} workbooks, {rows} rows in "
+        print(f"province of {len(files)} workbooks, {rows} rows ready in "
               f"{time.perf_counter() - start:.1f} s", flush=True)
         config = ["-c", str(campaign.source)]
         figures = {

@@ -63,7 +63,7 @@ def _record(rng: random.Random, sheet: str, number: int, unit: str) -> dict[str,
         "tom_tat_thanh_tich": rng.choice(ACHIEVEMENTS),
         "hinh_thuc_de_nghi": rng.choice(["Biểu dương", "Giấy khen của Chánh Văn phòng"]),
     }
-    row.update({
+    extra: dict[str, dict[str, Any]] = {
         "a_HCM": {"noi_dung_dot_pha": "Đổi mới cách làm trong xử lý công việc hằng ngày",
                   "muc_do_hoan_thanh": "Hoàn thành tốt nhiệm vụ"},
         "b_CCHC": {"ten_mo_hinh": "Tiếp nhận hồ sơ trực tuyến",
@@ -72,7 +72,8 @@ def _record(rng: random.Random, sheet: str, number: int, unit: str) -> dict[str,
         "c_CDS": {"ten_san_pham": "Phần mềm quản lý văn bản", "phuc_vu": "Chính quyền số",
                   "nam_su_dung": 2022,
                   "hieu_qua_nang_suat": "Giảm một nửa thời gian tổng hợp báo cáo định kỳ."},
-    }[sheet])
+    }
+    row.update(extra[sheet])
     return row
 
 
