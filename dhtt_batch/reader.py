@@ -8,6 +8,7 @@ file is opened read-only and never modified.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import io
 import re
@@ -40,8 +41,6 @@ _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ENCRYPTED_OLE = "EncryptionInfo".encode("utf-16-le")
 _CELL_COLUMN = re.compile(rb'<(?:\w+:)?c\b[^>]*?\br=["\']([A-Z]{1,3})[0-9]')
 _CELL_ROW = re.compile(rb'<(?:\w+:)?c\b[^>]*?\br=["\'][A-Z]{1,3}([0-9]{1,8})["\']')
-# Every r="A1"-like attribute, of cells or not (and any such text): a quick over-estimate.
-_ANY_REF = re.compile(rb'r=["\']([A-Z]{1,3})([0-9]{1,8})["\']')
 _FORMULA = re.compile(rb"<(?:\w+:)?f[\s>/]")  # a cell formula, not <formula> of a validation
 _FORMULA_FOLLOW = frozenset((b" ", b"\t", b"\r", b"\n", b">", b"/"))
 _CELL = re.compile(rb'<(?:\w+:)?c\b([^>]*?)(?:/>|>(.*?)</(?:\w+:)?c>)', re.S)
@@ -83,14 +82,21 @@ class RawWorkbook:
     meta: dict[str, str]
     warnings: list[tuple[str, str, str]]  # (code, value, detail) for non-blocking notices
     book: Any
-    errors_by_sheet: dict[str, dict[tuple[int, int], str]] = field(default_factory=dict)
+    package: zipfile.ZipFile | None = None  # .xlsx: the container, for the per-sheet scan
+    parts: dict[str, str] = field(default_factory=dict)  # .xlsx: sheet name → part
+    limits: Limits = LIMITS
 
     def sheet(self, name: str) -> RawSheet:
+        """One sheet's values. An .xlsx sheet is scanned first: its extent is bounded before
+        calamine allocates its grid, and error values calamine would hide are collected."""
+        errors = {}
+        if self.package is not None:
+            errors = _scan_sheet(self.package, self.parts.get(name), name, self.limits)
         try:
             rows = self.book.get_sheet_by_name(name).to_python(skip_empty_area=False)
         except Exception as exc:  # calamine raises assorted types for damaged sheets
             raise ReadFailure("corrupt", f"sheet '{name}' không đọc được: {exc}") from exc
-        return RawSheet(name, rows, self.errors_by_sheet.get(name, {}))
+        return RawSheet(name, rows, errors)
 
 
 def read_workbook(path: Path, display: str, limits: Limits = LIMITS
@@ -118,7 +124,7 @@ def _open(path: Path, limits: Limits) -> RawWorkbook:
         raise ReadFailure("corrupt", f"không mở được tệp: {exc.strerror or exc}") from exc
     if not data:
         raise ReadFailure("empty_file")
-    fmt, warnings, errors = _sniff(path, data, limits)
+    fmt, warnings, parts = _sniff(path, data, limits)
     ext = path.suffix.lower()
     if ext.lstrip(".") != fmt and not (fmt == "xlsx" and ext == ".xlsm"):
         warnings.append(("extension_mismatch", ext or "(không có)", _FORMAT_NAMES[fmt]))
@@ -130,7 +136,9 @@ def _open(path: Path, limits: Limits) -> RawWorkbook:
         raise ReadFailure("encrypted") from exc
     except Exception as exc:  # CalamineError, ZipError, XmlError, …: all mean "damaged"
         raise ReadFailure("corrupt", _short(exc)) from exc
-    wb = RawWorkbook(path, fmt, sha256_of(data), names, {}, warnings, book, errors)
+    package = zipfile.ZipFile(io.BytesIO(data)) if fmt == "xlsx" else None
+    wb = RawWorkbook(path, fmt, sha256_of(data), names, {}, warnings, book, package, parts,
+                     limits)
     if META_SHEET in names:
         wb.meta = _read_meta(wb.sheet(META_SHEET))
     return wb
@@ -145,8 +153,10 @@ def _short(exc: Exception) -> str:
     return text[:120]
 
 
-def _sniff(path: Path, data: bytes, limits: Limits
-           ) -> tuple[str, list[tuple[str, str, str]], dict[str, dict[tuple[int, int], str]]]:
+Sniffed = tuple[str, list[tuple[str, str, str]], dict[str, str]]  # format, warnings, parts
+
+
+def _sniff(path: Path, data: bytes, limits: Limits) -> Sniffed:
     if data.startswith(b"PK\x03\x04") or data.startswith(b"PK\x05\x06"):
         return _sniff_zip(path, limits)
     if data.startswith(_OLE_MAGIC):
@@ -169,8 +179,7 @@ def _sniff(path: Path, data: bytes, limits: Limits
     raise ReadFailure("not_spreadsheet", detail)
 
 
-def _sniff_zip(path: Path, limits: Limits
-               ) -> tuple[str, list[tuple[str, str, str]], dict[str, dict[tuple[int, int], str]]]:
+def _sniff_zip(path: Path, limits: Limits) -> Sniffed:
     try:
         with zipfile.ZipFile(path) as zf:
             infos = zf.infolist()
@@ -184,8 +193,7 @@ def _sniff_zip(path: Path, limits: Limits
             if any(n.startswith(("xl/vbaProject", "xl/embeddings/", "xl/externalLinks/",
                                  "xl/activeX/")) for n in names):
                 warnings.append(("macros_ignored", "", ""))
-            errors = _scan_ooxml_sheets(zf, limits) if fmt == "xlsx" else {}
-            return fmt, warnings, errors
+            return fmt, warnings, _sheet_parts(zf) if fmt == "xlsx" else {}
     except zipfile.BadZipFile as exc:
         raise ReadFailure("corrupt", "tệp nén bị cắt cụt hoặc hỏng") from exc
     except (OSError, EOFError, RuntimeError, NotImplementedError) as exc:
@@ -233,23 +241,21 @@ def _refuse_dtd(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> None:
         raise ReadFailure("unsafe_file", f"khai báo DTD/thực thể XML trong {info.filename}")
 
 
-def _scan_ooxml_sheets(zf: zipfile.ZipFile, limits: Limits
-                       ) -> dict[str, dict[tuple[int, int], str]]:
-    """Bound every sheet's extent, and find error values and formulas without a cached value.
+def _scan_sheet(package: zipfile.ZipFile, part: str | None, name: str, limits: Limits
+                ) -> dict[tuple[int, int], str]:
+    """Bound the sheet's extent, and find error values and formulas without a cached value.
 
     calamine allocates a dense grid up to the last cell, so a sheet claiming a cell at XFD1048576
     must be refused before calamine sees it; and calamine reports errors as empty strings.
     """
-    errors: dict[str, dict[tuple[int, int], str]] = {}
-    for name, part in _sheet_parts(zf).items():
-        try:
-            xml = zf.read(part)
-        except KeyError:
-            continue
-        _check_extent(name, xml, limits)
-        if b't="e"' in xml or _has_formula(xml):
-            errors[name] = _cell_problems(xml)
-    return errors
+    try:
+        xml = package.read(part) if part else b""
+    except (KeyError, zipfile.BadZipFile, OSError, EOFError, RuntimeError) as exc:
+        raise ReadFailure("corrupt", f"sheet '{name}' không đọc được") from exc
+    _check_extent(name, xml, limits)
+    if b't="e"' in xml or _has_formula(xml):
+        return _cell_problems(xml)
+    return {}
 
 
 def _has_formula(xml: bytes) -> bool:
@@ -265,10 +271,14 @@ def _has_formula(xml: bytes) -> bool:
 
 
 def _check_extent(name: str, xml: bytes, limits: Limits) -> None:
-    # The quick pass over-counts (it also sees non-cell attributes), so passing it proves the
-    # sheet small; only a sheet it flags needs the exact, slower scan of <c> elements.
-    refs = set(_ANY_REF.findall(xml))
-    if _within({c for c, _ in refs}, {r for _, r in refs}, limits) is None:
+    # The quick pass looks for any ` r="…"` address as long as the limits' own (it also sees
+    # non-cell attributes): finding none proves the sheet small, unless an attribute is
+    # separated by a tab or line break, which the literal space does not catch. Only a sheet
+    # it flags needs the exact, slower scan of <c> elements.
+    long_reference = _long_reference(len(column_letters(limits.max_columns)),
+                                     len(str(limits.max_rows)))
+    odd_separator = b"\tr=" in xml or b"\nr=" in xml or b"\rr=" in xml
+    if not odd_separator and not long_reference.search(xml):
         return
     # Distinct column letters and row numbers are few, so the sets keep this a C-speed scan.
     letters = set(_CELL_COLUMN.findall(xml))
@@ -276,6 +286,11 @@ def _check_extent(name: str, xml: bytes, limits: Limits) -> None:
     too_far = _within(letters, rows, limits)
     if too_far:
         raise ReadFailure("sheet_too_large", f"sheet '{name}' tới ô {too_far}")
+
+
+@functools.lru_cache(maxsize=4)
+def _long_reference(letters: int, digits: int) -> re.Pattern[bytes]:
+    return re.compile(rb' r=["\'](?:[A-Z]{%d,}|[A-Z]{1,3}[0-9]{%d,})' % (letters, digits))
 
 
 def _within(letters: set[bytes], rows: set[bytes], limits: Limits) -> str | None:

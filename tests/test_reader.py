@@ -139,12 +139,15 @@ def test_huge_dimension_is_refused_without_allocating(make_workbook: Make, check
     assert "XFD1048576" in result.findings[0].message
 
 
-def test_far_cell_in_single_quotes_is_refused_too(make_workbook: Make, check: Check,
-                                                    tmp_path: Path) -> None:
+@pytest.mark.parametrize("cell", [b"<c r='XFD1048576' t='n'>", b'<c\tr="XFD1048576">',
+                                  b'<c\nt="n" r="XFD1048576">'])
+def test_far_cell_written_unusually_is_refused_too(make_workbook: Make, check: Check,
+                                                   tmp_path: Path, cell: bytes) -> None:
+    """Single quotes or a tab / line break before the attribute: still bounded."""
     def far_cell(name: str, data: bytes) -> bytes:
         if name == "xl/worksheets/sheet3.xml":
-            return data.replace(b"</sheetData>", b"<row r='1048576'><c r='XFD1048576' t='n'>"
-                                                  b"<v>1</v></c></row></sheetData>")
+            return data.replace(b"</sheetData>", b"<row r='1048576'>" + cell +
+                                b"<v>1</v></c></row></sheetData>")
         return data
 
     result = check(rewrite_zip(make_workbook(), tmp_path / "far.xlsx", far_cell))
