@@ -1,6 +1,9 @@
 from __future__ import annotations
 
+import json
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import openpyxl
@@ -8,6 +11,8 @@ import pytest
 from click.testing import CliRunner
 
 from dhtt_batch.cli import cli
+
+from .conftest import SAMPLE_INBOX
 
 README = Path(__file__).resolve().parent.parent / "README.md"
 
@@ -77,3 +82,16 @@ def test_readme_documents_every_finding_code() -> None:
     from dhtt_batch.findings import codes_table
 
     assert codes_table() in README.read_text(encoding="utf-8")
+
+
+def test_the_installed_command_flushes_its_output_and_exit_code(tmp_path: Path) -> None:
+    """main() ends the process without tearing down its objects; nothing printed may be lost."""
+    proc = subprocess.run([sys.executable, "-m", "dhtt_batch.cli", "merge", str(SAMPLE_INBOX),
+                           "-o", str(tmp_path / "out"), "--json"],
+                          capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(proc.stdout)["totals"]["rows_read"] == 17
+    missing = subprocess.run([sys.executable, "-m", "dhtt_batch.cli", "validate",
+                              str(tmp_path / "nothing-here")], capture_output=True, text=True)
+    assert missing.returncode == 2
+    assert "Lỗi: Không tìm thấy" in missing.stderr
