@@ -22,17 +22,18 @@ Key = tuple[tuple[int, ...], tuple[int, ...]]
 @lru_cache(maxsize=65536)  # names repeat a great deal across a province's rows
 def text_key(text: str) -> Key:
     """Primary key on letters (Vietnamese order), secondary on tones."""
-    letters: list[int] = []
-    tones: list[int] = []
-    for base in unicodedata.normalize("NFC", text.casefold()):
-        decomposed = unicodedata.normalize("NFD", base)
-        letter, marks = decomposed[0], decomposed[1:]
-        tone = next((_TONES[m] for m in marks if m in _TONES), 0)
-        for mark in marks:
-            letter = _LETTERS.get((letter, mark), letter)
-        letters.append(_RANK[letter] if letter in _RANK else 100 + ord(letter))
-        tones.append(tone)
-    return tuple(letters), tuple(tones)
+    pairs = [_char_key(ch) for ch in unicodedata.normalize("NFC", text.casefold())]
+    return tuple(p[0] for p in pairs), tuple(p[1] for p in pairs)
+
+
+@lru_cache(maxsize=4096)  # a few hundred distinct characters; decomposing each once
+def _char_key(char: str) -> tuple[int, int]:
+    decomposed = unicodedata.normalize("NFD", char)
+    letter, marks = decomposed[0], decomposed[1:]
+    tone = next((_TONES[m] for m in marks if m in _TONES), 0)
+    for mark in marks:
+        letter = _LETTERS.get((letter, mark), letter)
+    return (_RANK[letter] if letter in _RANK else 100 + ord(letter)), tone
 
 
 def person_key(name: str) -> tuple[Key, Key]:
