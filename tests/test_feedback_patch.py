@@ -19,7 +19,7 @@ from dhtt_batch.fill import fill_template
 from dhtt_batch.findings import Finding, make_finding
 from dhtt_batch.layout import FIRST_DATA_ROW
 from dhtt_batch.outputs.feedback_parts import AUTHOR, FIXES_SHEET
-from dhtt_batch.outputs.feedback_patch import patched_copy
+from dhtt_batch.outputs.feedback_patch import _legacy_drawing_position, patched_copy
 from dhtt_batch.reader import _sheet_parts
 from dhtt_batch.spec import SpecSet
 from dhtt_batch.template import build_template
@@ -121,3 +121,12 @@ def test_any_set_of_cells_is_marked_and_rows_stay_in_order(
     for body in re.findall(r"<row\b[^>]*>(.*?)</row>", xml, re.S):
         columns = [column_number(c) for c in re.findall(r'<c r="([A-Z]+)\d+"', body)]
         assert columns == sorted(set(columns))
+
+
+def test_comments_drawing_goes_before_the_sheets_own_extension_list() -> None:
+    xml = ('<worksheet xmlns="m"><sheetData/><conditionalFormatting sqref="A1"><cfRule '
+           'type="expression"><extLst><ext uri="x"/></extLst></cfRule></conditionalFormatting>'
+           '<pageMargins/><extLst><ext uri="y"/></extLst></worksheet>')
+    assert xml[_legacy_drawing_position(xml):].startswith('<extLst><ext uri="y"/>')
+    plain = '<worksheet xmlns="m"><sheetData/><pageMargins/><tableParts count="0"/></worksheet>'
+    assert plain[_legacy_drawing_position(plain):].startswith("<tableParts")

@@ -34,8 +34,11 @@ from ..xlsxstream import escape_text
 from .feedback_parts import FIXES_SHEET, comments_xml, fixes_sheet_xml, vml_xml
 
 _CT = "application/vnd.openxmlformats-officedocument"
+# Worksheet children that follow <legacyDrawing> (schema order); extLst is found separately,
+# since a conditional-formatting rule may hold an extLst of its own.
 _AFTER_LEGACY = ("<legacyDrawingHF", "<drawingHF", "<picture", "<oleObjects", "<controls",
-                 "<webPublishItems", "<tableParts", "<extLst", "</worksheet>")
+                 "<webPublishItems", "<tableParts", "</worksheet>")
+_LAST_EXT = re.compile(r"<extLst>(?:(?!<extLst).)*</extLst>\s*</worksheet>\s*$", re.S)
 _ROW = re.compile(r"<row\b([^>]*?)(/>|>(.*?)</row>)", re.S)
 _CELL = re.compile(r"<c\b([^>]*?)(/>|>.*?</c>)", re.S)
 _R_ATTR = re.compile(r'\br="([A-Z]{1,3})?([0-9]+)"')
@@ -106,7 +109,7 @@ class _Package:
             f'Type="{REL_NS}/vmlDrawing" Target="../drawings/vml_dhtt{number}.vml"/>'
             "</Relationships>"))
         self.write(rels_name, rels)
-        at = min(i for i in (xml.find(tag) for tag in _AFTER_LEGACY) if i >= 0)
+        at = _legacy_drawing_position(xml)
         # A local namespace declaration: the prefix is right whatever the root declares.
         xml = f'{xml[:at]}<legacyDrawing xmlns:r="{REL_NS}" r:id="{vml_id}"/>{xml[at:]}'
         self.write(part, xml)
@@ -179,6 +182,17 @@ def _require_default_namespace(xml: str) -> None:
     head = xml[: xml.find(">", xml.find("<", xml.find("?>") + 2)) + 1]
     if f'xmlns="{MAIN_NS}"' not in head and "content-types" not in head:
         raise Unsupported("main namespace is prefixed")
+
+
+def _legacy_drawing_position(xml: str) -> int:
+    """Where <legacyDrawing> goes: before the first worksheet child that must follow it."""
+    if "AlternateContent" in xml:
+        raise Unsupported("alternate content: child order cannot be read from text")
+    found = [i for i in (xml.find(tag) for tag in _AFTER_LEGACY) if i >= 0]
+    last_ext = _LAST_EXT.search(xml)
+    if last_ext:
+        found.append(last_ext.start())
+    return min(found)
 
 
 def _rels_name(part: str) -> str:
