@@ -146,7 +146,7 @@ def _data_rows(raw: RawSheet, spec: SheetSpec, table: LocatedTable, header_index
     for index in range(header_index + 1, len(raw.rows)):
         row, number = raw.rows[index], index + 1
         width = len(row)
-        # _blank inlined: this runs for every cell of every file.
+        # Blank (None, "", spaces) becomes None; inline, as it runs for every cell of every file.
         values = [None if p < 0 or p >= width or (v := row[p]) == "" or v is None
                   or (type(v) is str and v.isspace()) else v for p in positions]
         problems = {i: errors[(number, p + 1)] for i, p in enumerate(positions)
@@ -173,10 +173,6 @@ def _data_rows(raw: RawSheet, spec: SheetSpec, table: LocatedTable, header_index
                 column=spec.column(key).header, value=problem))
         table.records.append(values)
         table.rows.append(number)
-
-
-def _blank(value: Any) -> bool:
-    return value is None or value == "" or (type(value) is str and value.isspace())
 
 
 def _template_row(values: dict[str, Any], spec: SheetSpec) -> str:

@@ -97,12 +97,9 @@ def merge_inbox(inbox: Path, campaign: Campaign, specs: SpecSet, strict: bool = 
 
 def merge_validated(validation: ValidationResult, campaign: Campaign, specs: SpecSet,
                     strict: bool, now: datetime) -> MergeResult:
-    by_file: dict[str, list[Finding]] = {}
-    for finding in validation.findings:
-        by_file.setdefault(finding.file, []).append(finding)
     info = validation.info
     info_dates = dict(zip(info["_src"].astype(int), info["ngay_lap"], strict=True))
-    outcomes = [_outcome(sub, campaign, info_dates, by_file.get(sub.display, []))
+    outcomes = [_outcome(sub, campaign, info_dates, validation.findings_for(sub))
                 for sub in validation.submissions]
     counted = _choose_submissions(outcomes)
     deadline = campaign.period.deadline_at

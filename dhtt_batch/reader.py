@@ -281,25 +281,16 @@ def _check_extent(name: str, xml: bytes, limits: Limits) -> None:
     if not odd_separator and not long_reference.search(xml):
         return
     # Distinct column letters and row numbers are few, so the sets keep this a C-speed scan.
-    letters = set(_CELL_COLUMN.findall(xml))
-    rows = set(_CELL_ROW.findall(xml))
-    too_far = _within(letters, rows, limits)
-    if too_far:
-        raise ReadFailure("sheet_too_large", f"sheet '{name}' tới ô {too_far}")
+    max_col = max((column_number(x) for x in set(_CELL_COLUMN.findall(xml))), default=0)
+    max_row = max((int(x) for x in set(_CELL_ROW.findall(xml))), default=0)
+    if max_row > limits.max_rows or max_col > limits.max_columns:
+        raise ReadFailure("sheet_too_large", f"sheet '{name}' tới ô "
+                                             f"{column_letters(max_col)}{max_row}")
 
 
 @functools.lru_cache(maxsize=4)
 def _long_reference(letters: int, digits: int) -> re.Pattern[bytes]:
     return re.compile(rb' r=["\'](?:[A-Z]{%d,}|[A-Z]{1,3}[0-9]{%d,})' % (letters, digits))
-
-
-def _within(letters: set[bytes], rows: set[bytes], limits: Limits) -> str | None:
-    """None when every cell lies inside the limits, else the farthest corner (e.g. XFD9)."""
-    max_col = max((column_number(x) for x in letters), default=0)
-    max_row = max((int(x) for x in rows), default=0)
-    if max_row > limits.max_rows or max_col > limits.max_columns:
-        return f"{column_letters(max_col)}{max_row}"
-    return None
 
 
 def _cell_problems(xml: bytes) -> dict[tuple[int, int], str]:
