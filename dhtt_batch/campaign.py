@@ -138,8 +138,11 @@ def load_campaign(path: Path | None = None) -> Campaign:
     base = path.parent
     schemas = reader.text("template", "schemas", required=False)
     return Campaign(
-        agency=_agency(reader), period=_period(reader), units=_units(reader),
-        report=_report(reader, base), source=path,
+        agency=_agency(reader),
+        period=_period(reader),
+        units=_units(reader),
+        report=_report(reader, base),
+        source=path,
         schemas_dir=(base / schemas) if schemas else default_spec_dir(),
     )
 
@@ -171,9 +174,12 @@ class _Reader:
 
 def _agency(r: _Reader) -> Agency:
     return Agency(
-        name=r.text("agency", "name"), short_name=r.text("agency", "short_name"),
-        parent=r.text("agency", "parent"), code=r.text("agency", "code"),
-        place=r.text("agency", "place"), coordinator=r.text("agency", "coordinator", False),
+        name=r.text("agency", "name"),
+        short_name=r.text("agency", "short_name"),
+        parent=r.text("agency", "parent"),
+        code=r.text("agency", "code"),
+        place=r.text("agency", "place"),
+        coordinator=r.text("agency", "coordinator", False),
     )
 
 
@@ -239,7 +245,7 @@ def _report(r: _Reader, base: Path) -> ReportSettings:
     elif isinstance(raw_date, date):
         report_date = raw_date if not isinstance(raw_date, datetime) else raw_date.date()
     else:
-        raise CampaignError(f"{r.where('report', 'date')}: phải là ngày dạng 2026-01-05 hoặc \"\".")
+        raise CampaignError(f'{r.where("report", "date")}: phải là ngày dạng 2026-01-05 hoặc "".')
     recipients = r.table("report").get("recipients", [])
     if not isinstance(recipients, list) or not all(isinstance(x, str) for x in recipients):
         raise CampaignError(f"{r.where('report', 'recipients')}: phải là danh sách chuỗi.")
@@ -249,12 +255,15 @@ def _report(r: _Reader, base: Path) -> ReportSettings:
         return base / value if value else None
 
     return ReportSettings(
-        number=r.text("report", "number", False), symbol=r.text("report", "symbol"),
-        date=report_date, subject=r.text("report", "subject", False),
+        number=r.text("report", "number", False),
+        symbol=r.text("report", "symbol"),
+        date=report_date,
+        subject=r.text("report", "subject", False),
         signer_authority=r.text("report", "signer_authority", False),
         signer_title=r.text("report", "signer_title"),
         signer_name=r.text("report", "signer_name"),
         recipients=tuple(recipients),
         archive=r.text("report", "archive", False, "Lưu: VT."),
-        docx_template=template("docx_template"), html_template=template("html_template"),
+        docx_template=template("docx_template"),
+        html_template=template("html_template"),
     )

@@ -17,7 +17,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from . import __version__
 from .atomic import OutputError
 from .campaign import Campaign, CampaignError, load_campaign
-from .report_data import ReportError
+from .report import ReportError
 from .spec import SpecError, SpecSet
 from .workdir import InitError, init_workdir
 
@@ -47,8 +47,13 @@ class OutputProblem(Problem):
 def with_campaign(func: Callable[..., Any]) -> Callable[..., Any]:
     """Add `-c/--campaign` and pass the loaded Campaign and SpecSet to the command."""
 
-    @click.option("-c", "--campaign", "campaign_path", type=click.Path(path_type=Path),
-                  help="Tệp campaign.toml (mặc định: cấu hình có sẵn của Văn phòng UBND tỉnh).")
+    @click.option(
+        "-c",
+        "--campaign",
+        "campaign_path",
+        type=click.Path(path_type=Path),
+        help="Tệp campaign.toml (mặc định: cấu hình có sẵn của Văn phòng UBND tỉnh).",
+    )
     @functools.wraps(func)
     def wrapper(campaign_path: Path | None, **kwargs: Any) -> Any:
         campaign, specs = load_configuration(campaign_path)
@@ -87,19 +92,28 @@ def init(directory: Path) -> None:
         raise ConfigProblem(str(exc)) from exc
     for path in created:
         click.echo(f"Đã tạo {path}", err=True)
-    click.echo(f"Bước tiếp theo: sửa {directory / 'campaign.toml'} rồi chạy "
-               f"dhtt-batch template -c {directory / 'campaign.toml'} --all-units "
-               f"-o {directory / 'bieu-mau'}", err=True)
+    click.echo(
+        f"Bước tiếp theo: sửa {directory / 'campaign.toml'} rồi chạy "
+        f"dhtt-batch template -c {directory / 'campaign.toml'} --all-units "
+        f"-o {directory / 'bieu-mau'}",
+        err=True,
+    )
 
 
 @cli.command()
 @with_campaign
-@click.option("-o", "--output", type=click.Path(path_type=Path), required=True,
-              help="Tệp .xlsx cần tạo, hoặc thư mục khi dùng --all-units.")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path),
+    required=True,
+    help="Tệp .xlsx cần tạo, hoặc thư mục khi dùng --all-units.",
+)
 @click.option("--unit", "unit_code", help="Mã đơn vị: ghi sẵn và khóa tên đơn vị trong biểu mẫu.")
 @click.option("--all-units", is_flag=True, help="Tạo một biểu mẫu riêng cho mỗi đơn vị.")
-def template(campaign: Campaign, specs: SpecSet, output: Path, unit_code: str | None,
-             all_units: bool) -> None:
+def template(
+    campaign: Campaign, specs: SpecSet, output: Path, unit_code: str | None, all_units: bool
+) -> None:
     """Tạo biểu mẫu Excel để các đơn vị điền.
 
     Ví dụ:  dhtt-batch template --unit HCTC -o bieu-mau-HCTC.xlsx
@@ -127,10 +141,19 @@ def template(campaign: Campaign, specs: SpecSet, output: Path, unit_code: str | 
 @with_campaign
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="In kết quả dạng JSON ra stdout.")
-@click.option("--feedback", "feedback_dir", type=click.Path(path_type=Path),
-              help="Thư mục ghi bản sao đã đánh dấu lỗi cho từng tệp có lỗi.")
-def validate(campaign: Campaign, specs: SpecSet, paths: tuple[Path, ...], as_json: bool,
-             feedback_dir: Path | None) -> None:
+@click.option(
+    "--feedback",
+    "feedback_dir",
+    type=click.Path(path_type=Path),
+    help="Thư mục ghi bản sao đã đánh dấu lỗi cho từng tệp có lỗi.",
+)
+def validate(
+    campaign: Campaign,
+    specs: SpecSet,
+    paths: tuple[Path, ...],
+    as_json: bool,
+    feedback_dir: Path | None,
+) -> None:
     """Kiểm tra các tệp biểu mẫu đã điền (tệp hoặc thư mục), chỉ rõ lỗi theo từng ô.
 
     Mã thoát: 0 không có lỗi (có thể có cảnh báo), 1 có lỗi, 2 lỗi cách dùng hoặc cấu hình.
@@ -138,7 +161,7 @@ def validate(campaign: Campaign, specs: SpecSet, paths: tuple[Path, ...], as_jso
     Ví dụ:  dhtt-batch validate inbox/ --feedback phan-hoi/
     """
     from .outputs.console import print_validation, stderr_console
-    from .outputs.feedback_files import write_all_feedback
+    from .outputs.feedback.jobs import write_all_feedback
     from .outputs.validation_json import dumps, validation_document
     from .validate import validate_paths
 
@@ -165,16 +188,34 @@ def validate(campaign: Campaign, specs: SpecSet, paths: tuple[Path, ...], as_jso
 @cli.command()
 @with_campaign
 @click.argument("inbox", type=click.Path(path_type=Path))
-@click.option("-o", "--output", "outdir", type=click.Path(path_type=Path), required=True,
-              help="Thư mục ghi kết quả (bảng tổng hợp, phản hồi, manifest.json).")
+@click.option(
+    "-o",
+    "--output",
+    "outdir",
+    type=click.Path(path_type=Path),
+    required=True,
+    help="Thư mục ghi kết quả (bảng tổng hợp, phản hồi, manifest.json).",
+)
 @click.option("--strict", is_flag=True, help="Loại cả tệp nếu tệp có bất kỳ lỗi nào.")
 @click.option("--json", "as_json", is_flag=True, help="In manifest dạng JSON ra stdout.")
-@click.option("--report", "with_report", is_flag=True,
-              help="Ghi thêm báo cáo .docx cạnh bảng tổng hợp.")
-@click.option("--reply-drafts", is_flag=True,
-              help="Soạn sẵn thư trả lời (và thư nhắc nộp) dạng .eml để xem rồi gửi.")
-def merge(campaign: Campaign, specs: SpecSet, inbox: Path, outdir: Path, strict: bool,
-          as_json: bool, with_report: bool, reply_drafts: bool) -> None:
+@click.option(
+    "--report", "with_report", is_flag=True, help="Ghi thêm báo cáo .docx cạnh bảng tổng hợp."
+)
+@click.option(
+    "--reply-drafts",
+    is_flag=True,
+    help="Soạn sẵn thư trả lời (và thư nhắc nộp) dạng .eml để xem rồi gửi.",
+)
+def merge(
+    campaign: Campaign,
+    specs: SpecSet,
+    inbox: Path,
+    outdir: Path,
+    strict: bool,
+    as_json: bool,
+    with_report: bool,
+    reply_drafts: bool,
+) -> None:
     """Kiểm tra và tổng hợp mọi tệp trong thư mục nhận; ghi bảng tổng hợp và phản hồi.
 
     Mã thoát: 0 đã ghi kết quả (tệp bị loại được báo, không làm dừng), 2 lỗi cách dùng hoặc
@@ -184,22 +225,25 @@ def merge(campaign: Campaign, specs: SpecSet, inbox: Path, outdir: Path, strict:
     """
     from .merge import AccountingError
     from .outputs.console import print_merge, stderr_console
-    from .outputs.run import run_merge
+    from .outputs.merge_outputs import run_merge
 
     if not inbox.is_dir():
         raise ConfigProblem(f"Không tìm thấy thư mục {inbox}.")
     console = stderr_console()
     try:
         with progress_bar(console, quiet=as_json) as progress:
-            run = run_merge(inbox, outdir, campaign, specs, strict, progress, with_report,
-                            reply_drafts)
+            run = run_merge(
+                inbox, outdir, campaign, specs, strict, progress, with_report, reply_drafts
+            )
     except OutputError as exc:
         raise OutputProblem(str(exc)) from exc
     except ReportError as exc:
         raise Problem(f"Đã ghi kết quả tổng hợp nhưng chưa lập được báo cáo: {exc}") from exc
     except AccountingError as exc:
-        raise Problem(f"Lỗi chương trình: số dòng không khớp ({exc}). Hãy báo cho người phát "
-                      "triển; kết quả chưa được ghi.") from exc
+        raise Problem(
+            f"Lỗi chương trình: số dòng không khớp ({exc}). Hãy báo cho người phát "
+            "triển; kết quả chưa được ghi."
+        ) from exc
     if as_json:
         click.echo(run.manifest.read_text(encoding="utf-8"), nl=False)
     else:
@@ -209,14 +253,19 @@ def merge(campaign: Campaign, specs: SpecSet, inbox: Path, outdir: Path, strict:
 @cli.command()
 @with_campaign
 @click.argument("consolidated", type=click.Path(path_type=Path))
-@click.option("-o", "--output", type=click.Path(path_type=Path), required=True,
-              help="Tệp báo cáo cần tạo: .docx, .html hoặc .pdf.")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path),
+    required=True,
+    help="Tệp báo cáo cần tạo: .docx, .html hoặc .pdf.",
+)
 def report(campaign: Campaign, specs: SpecSet, consolidated: Path, output: Path) -> None:
     """Lập báo cáo trình lãnh đạo (thể thức Nghị định 30/2020/NĐ-CP) từ bảng tổng hợp.
 
     Ví dụ:  dhtt-batch report ket-qua/tong-hop-2025.xlsx -o bao-cao.docx
     """
-    from .report import render_report
+    from .report.render import render_report
 
     if not consolidated.is_file():
         raise ConfigProblem(f"Không tìm thấy tệp {consolidated}.")
@@ -231,16 +280,31 @@ def report(campaign: Campaign, specs: SpecSet, consolidated: Path, output: Path)
 
 @cli.command()
 @click.argument("source")
-@click.option("-o", "--output", "inbox", type=click.Path(path_type=Path), required=True,
-              help="Thư mục nhận (inbox) để lưu các tệp đính kèm.")
-@click.option("--since", type=click.DateTime(formats=["%Y-%m-%d", "%d/%m/%Y"]),
-              help="Chỉ lấy thư từ ngày này (2025-12-01 hoặc 01/12/2025).")
-@click.option("--password-env", default="DHTT_IMAP_PASSWORD", show_default=True,
-              help="Biến môi trường chứa mật khẩu IMAP; không có thì hỏi.")
-@click.option("--cafile", type=click.Path(path_type=Path, exists=True, dir_okay=False),
-              help="Chứng thư gốc (CA) của máy chủ thư nội bộ, nếu cần.")
-def collect(source: str, inbox: Path, since: Any, password_env: str,
-            cafile: Path | None) -> None:
+@click.option(
+    "-o",
+    "--output",
+    "inbox",
+    type=click.Path(path_type=Path),
+    required=True,
+    help="Thư mục nhận (inbox) để lưu các tệp đính kèm.",
+)
+@click.option(
+    "--since",
+    type=click.DateTime(formats=["%Y-%m-%d", "%d/%m/%Y"]),
+    help="Chỉ lấy thư từ ngày này (2025-12-01 hoặc 01/12/2025).",
+)
+@click.option(
+    "--password-env",
+    default="DHTT_IMAP_PASSWORD",
+    show_default=True,
+    help="Biến môi trường chứa mật khẩu IMAP; không có thì hỏi.",
+)
+@click.option(
+    "--cafile",
+    type=click.Path(path_type=Path, exists=True, dir_okay=False),
+    help="Chứng thư gốc (CA) của máy chủ thư nội bộ, nếu cần.",
+)
+def collect(source: str, inbox: Path, since: Any, password_env: str, cafile: Path | None) -> None:
     """Lấy tệp biểu mẫu đính kèm từ thư điện tử vào thư mục nhận.
 
     SOURCE là thư mục chứa tệp .eml, tệp mbox, thư mục Maildir, hoặc hộp thư IMAP
@@ -258,12 +322,14 @@ def collect(source: str, inbox: Path, since: Any, password_env: str,
     password = None
     if source.startswith(("imap://", "imaps://")):
         password = os.environ.get(password_env) or click.prompt(
-            "Mật khẩu IMAP", hide_input=True, err=True)
+            "Mật khẩu IMAP", hide_input=True, err=True
+        )
     console = stderr_console()
     try:
         with status_line(console) as progress:
-            report = collect_mail(source, inbox, since.date() if since else None, password,
-                                  cafile, progress)
+            report = collect_mail(
+                source, inbox, since.date() if since else None, password, cafile, progress
+            )
     except MailError as exc:
         raise ConfigProblem(str(exc)) from exc
     except OutputError as exc:
@@ -272,14 +338,17 @@ def collect(source: str, inbox: Path, since: Any, password_env: str,
 
 
 @contextlib.contextmanager
-def progress_bar(console: Any, quiet: bool
-                 ) -> Iterator[Callable[[str, int, int], None] | None]:
+def progress_bar(console: Any, quiet: bool) -> Iterator[Callable[[str, int, int], None] | None]:
     """A transient progress bar on stderr while files are read; nothing when quiet."""
     if quiet:
         yield None
         return
-    columns = (TextColumn("Đang đọc tệp"), BarColumn(), MofNCompleteColumn(),
-               TextColumn("{task.description}"))
+    columns = (
+        TextColumn("Đang đọc tệp"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("{task.description}"),
+    )
     with Progress(*columns, console=console, transient=True) as bar:
         task = bar.add_task("", total=None)
 

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from .normalize import choice_key
+from .states import FILE, NAME_CELL, ROW, SHEET, UNIT, UNIT_NAME
 
 
 @dataclass(frozen=True)
@@ -37,9 +38,15 @@ def find_duplicates(rows: dict[str, pd.DataFrame]) -> list[Duplicate]:
     for frame in rows.values():
         if frame.empty:
             continue
-        keys = [_identity(d, n, y) for d, n, y in zip(frame["doi_tuong"].tolist(),
-                                                     frame["ho_ten"].tolist(),
-                                                     frame["nam_sinh"].tolist(), strict=True)]
+        keys = [
+            _identity(d, n, y)
+            for d, n, y in zip(
+                frame["doi_tuong"].tolist(),
+                frame["ho_ten"].tolist(),
+                frame["nam_sinh"].tolist(),
+                strict=True,
+            )
+        ]
         first_seen: dict[tuple[object, ...], int] = {}
         for position, key in enumerate(keys):
             if key is None:
@@ -49,9 +56,15 @@ def find_duplicates(rows: dict[str, pd.DataFrame]) -> list[Duplicate]:
                 continue
             first, second = frame.iloc[first_seen[key]], frame.iloc[position]
             year = second["nam_sinh"]
-            found.append(Duplicate(str(second["_sheet"]), str(second["ho_ten"]),
-                                   int(year) if isinstance(year, int) else None,
-                                   _ref(first), _ref(second)))
+            found.append(
+                Duplicate(
+                    str(second[SHEET]),
+                    str(second["ho_ten"]),
+                    int(year) if isinstance(year, int) else None,
+                    _ref(first),
+                    _ref(second),
+                )
+            )
     return found
 
 
@@ -64,5 +77,6 @@ def _identity(kind: object, name: object, year: object) -> tuple[object, ...] | 
 
 
 def _ref(row: pd.Series) -> RowRef:
-    return RowRef(str(row["_unit"]), str(row["_unit_name"]), str(row["_file"]),
-                  int(row["_row"]), row["_name_cell"])
+    return RowRef(
+        str(row[UNIT]), str(row[UNIT_NAME]), str(row[FILE]), int(row[ROW]), row[NAME_CELL]
+    )

@@ -8,19 +8,17 @@ the unit-information sheet, else the file's modification time.
 
 from __future__ import annotations
 
-import json
 import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime, time, tzinfo
 from email.utils import parseaddr
 from pathlib import Path
-from typing import Any
 
 from .campaign import Campaign, Unit
+from .formats.sidecar import Sidecar
+from .formats.template_layout import TemplateMeta
 from .locate import header_key
-
-SIDECAR_SUFFIX = ".meta.json"
 
 
 @dataclass(frozen=True)
@@ -29,19 +27,6 @@ class Identity:
     source: str  # "metadata" | "info_sheet" | "sender" | "file_name" | ""
     claimed: str | None = None  # a unit named in the file but not on the roster
     conflict: str | None = None  # info sheet names another roster unit than the metadata
-
-
-def sidecar_path(path: Path) -> Path:
-    return path.with_name(path.name + SIDECAR_SUFFIX)
-
-
-def read_sidecar(path: Path) -> dict[str, Any]:
-    """The e-mail provenance beside a file, or {} when absent or unreadable."""
-    try:
-        data = json.loads(sidecar_path(path).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    return data if isinstance(data, dict) else {}
 
 
 def slug(text: str) -> str:
@@ -59,12 +44,12 @@ def unit_by_text(campaign: Campaign, text: object) -> Unit | None:
     return lookup.get(header_key(text))
 
 
-def identify(campaign: Campaign, path: Path, meta: dict[str, str], info_unit: object,
-             sidecar: dict[str, Any]) -> Identity:
-    from_meta = campaign.unit(meta.get("unit_code", "")) if meta.get("unit_code") else None
+def identify(
+    campaign: Campaign, path: Path, meta: TemplateMeta, info_unit: object, sidecar: Sidecar | None
+) -> Identity:
+    from_meta = campaign.unit(meta.unit_code) if meta.unit_code else None
     from_info = unit_by_text(campaign, info_unit)
-    claimed = str(meta.get("unit_code") or "") if meta.get("unit_code") and not from_meta \
-        else None
+    claimed = meta.unit_code if meta.unit_code and not from_meta else None
     if from_meta:
         conflict = from_info.name if from_info and from_info != from_meta else None
         return Identity(from_meta.code, "metadata", conflict=conflict)
@@ -72,7 +57,7 @@ def identify(campaign: Campaign, path: Path, meta: dict[str, str], info_unit: ob
         return Identity(from_info.code, "info_sheet")
     if isinstance(info_unit, str) and info_unit.strip():
         claimed = claimed or info_unit.strip()
-    from_sender = _unit_by_sender(campaign, sidecar.get("sender") or sidecar.get("from"))
+    from_sender = _unit_by_sender(campaign, sidecar.sender if sidecar else "")
     if from_sender:
         return Identity(from_sender.code, "sender")
     from_name = _unit_by_file_name(campaign, path)
@@ -101,14 +86,15 @@ def _unit_by_file_name(campaign: Campaign, path: Path) -> Unit | None:
     return max(by_name, key=lambda u: len(u.name)) if by_name else None
 
 
-def received_at(sidecar: dict[str, Any], info_date: object, path: Path,
-                tz: tzinfo) -> tuple[datetime, str]:
+def received_at(
+    sidecar: Sidecar | None, info_date: object, path: Path, tz: tzinfo
+) -> tuple[datetime, str]:
     """When the submission arrived (an aware time), and where that time came from.
 
     Naive times are the office's wall clock (`tz`). A date typed in the unit-information sheet
     counts as the start of that day.
     """
-    raw = sidecar.get("received") or sidecar.get("date")
+    raw = (sidecar.received or sidecar.date) if sidecar else None
     if isinstance(raw, str):
         try:
             stamp = datetime.fromisoformat(raw.strip().replace("Z", "+00:00"))

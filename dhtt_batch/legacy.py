@@ -17,16 +17,14 @@ from viparse.normalize.tables import convert
 
 ENCODINGS = {"tcvn3": "TCVN3 (.VnTime)", "vni": "VNI-Windows"}
 
-_VIETNAMESE_LETTERS = (
-    "aàáảãạăằắẳẵặâầấẩẫậeèéẻẽẹêềếểễệiìíỉĩịoòóỏõọôồốổỗộơờớởỡợuùúủũụưừứửữựyỳýỷỹỵđ"
-)
+_VIETNAMESE_LETTERS = "aàáảãạăằắẳẵặâầấẩẫậeèéẻẽẹêềếểễệiìíỉĩịoòóỏõọôồốổỗộơờớởỡợuùúủũụưừứửữựyỳýỷỹỵđ"
 _ALLOWED = set(_VIETNAMESE_LETTERS + _VIETNAMESE_LETTERS.upper())
 _ALLOWED |= set("–—‘’“”…•·°×÷№€§©®™«»±²³½¼¾")
 # The quick screen: any Latin-1 supplement or Latin Extended character that is not a
 # Vietnamese letter. Most cells never get past it.
-_SUSPECT = re.compile("[" + "".join(
-    re.escape(chr(c)) for c in range(0x80, 0x250) if chr(c) not in _ALLOWED
-) + "]")
+_SUSPECT = re.compile(
+    "[" + "".join(re.escape(chr(c)) for c in range(0x80, 0x250) if chr(c) not in _ALLOWED) + "]"
+)
 
 
 def is_suspect(text: str) -> bool:
@@ -35,10 +33,59 @@ def is_suspect(text: str) -> bool:
 
 _TONES = {"\u0300", "\u0301", "\u0303", "\u0309", "\u0323"}
 _NUCLEI = [
-    "a", "ă", "â", "e", "ê", "i", "o", "ô", "ơ", "u", "ư", "y", "ai", "ao", "au", "ay", "âu",
-    "ây", "eo", "êu", "ia", "iê", "iu", "oa", "oă", "oe", "oi", "ôi", "ơi", "ua", "uâ", "uê",
-    "ui", "uô", "uơ", "uy", "ưa", "ưi", "ươ", "ưu", "yê", "iêu", "yêu", "oai", "oay", "oeo",
-    "uây", "uôi", "ươi", "ươu", "uya", "uyê", "uyu",
+    "a",
+    "ă",
+    "â",
+    "e",
+    "ê",
+    "i",
+    "o",
+    "ô",
+    "ơ",
+    "u",
+    "ư",
+    "y",
+    "ai",
+    "ao",
+    "au",
+    "ay",
+    "âu",
+    "ây",
+    "eo",
+    "êu",
+    "ia",
+    "iê",
+    "iu",
+    "oa",
+    "oă",
+    "oe",
+    "oi",
+    "ôi",
+    "ơi",
+    "ua",
+    "uâ",
+    "uê",
+    "ui",
+    "uô",
+    "uơ",
+    "uy",
+    "ưa",
+    "ưi",
+    "ươ",
+    "ưu",
+    "yê",
+    "iêu",
+    "yêu",
+    "oai",
+    "oay",
+    "oeo",
+    "uây",
+    "uôi",
+    "ươi",
+    "ươu",
+    "uya",
+    "uyê",
+    "uyu",
 ]
 _SYLLABLE = re.compile(
     r"^(ngh|ng|gh|gi|kh|nh|ph|th|tr|ch|qu|[bcdđghklmnprstvx])?"

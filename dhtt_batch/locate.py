@@ -15,11 +15,11 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-from .cells import column_letters
 from .findings import Finding, make_finding
-from .layout import EXAMPLE_MARKERS, REQUIRED_MARK
+from .formats.template_layout import EXAMPLE_MARKERS, REQUIRED_MARK
 from .reader import FORMULA_NO_VALUE, RawSheet
 from .spec import ColumnSpec, SheetSpec
+from .xlsx.cells import column_letters
 
 HEADER_SCAN_ROWS = 40
 _NUMBER_CELL = re.compile(r"^\(?\d{1,3}\)?$")
@@ -83,19 +83,20 @@ def locate_table(raw: RawSheet, spec: SheetSpec, file: str) -> LocatedTable:
         table.findings.append(make_finding("header_not_found", file, sheet=raw.name))
         return table
     table = LocatedTable(raw.name, {})
-    table.columns = _map_columns(raw.rows[header_index], spec, lookup, file, raw.name,
-                                 header_index + 1, table.findings)
+    table.columns = _map_columns(
+        raw.rows[header_index], spec, lookup, file, raw.name, header_index + 1, table.findings
+    )
     for col in spec.columns:
         if col.key not in table.columns and (col.required or col.required_when):
             table.missing_required.append(col.key)
-            table.findings.append(make_finding("missing_column", file, sheet=raw.name,
-                                               column=col.header))
+            table.findings.append(
+                make_finding("missing_column", file, sheet=raw.name, column=col.header)
+            )
     _data_rows(raw, spec, table, header_index, file)
     return table
 
 
-def _best_header_row(rows: list[list[Any]], lookup: dict[str, str]
-                     ) -> tuple[int | None, set[str]]:
+def _best_header_row(rows: list[list[Any]], lookup: dict[str, str]) -> tuple[int | None, set[str]]:
     best: tuple[int | None, set[str]] = (None, set())
     for index, row in enumerate(rows[:HEADER_SCAN_ROWS]):
         texts = (header_key(v) for v in row if isinstance(v, str))
@@ -107,8 +108,15 @@ def _best_header_row(rows: list[list[Any]], lookup: dict[str, str]
     return best
 
 
-def _map_columns(header: list[Any], spec: SheetSpec, lookup: dict[str, str], file: str,
-                 sheet: str, row: int, findings: list[Finding]) -> dict[str, int]:
+def _map_columns(
+    header: list[Any],
+    spec: SheetSpec,
+    lookup: dict[str, str],
+    file: str,
+    sheet: str,
+    row: int,
+    findings: list[Finding],
+) -> dict[str, int]:
     columns: dict[str, int] = {}
     leftovers: list[tuple[int, str]] = []
     for number, value in enumerate(header, start=1):
@@ -125,16 +133,27 @@ def _map_columns(header: list[Any], spec: SheetSpec, lookup: dict[str, str], fil
         if close:
             col = candidates[close[0]]
             columns[col.key] = number
-            findings.append(make_finding("renamed_column", file, sheet=sheet, cell=cell, row=row,
-                                         column=col.header, value=text))
+            findings.append(
+                make_finding(
+                    "renamed_column",
+                    file,
+                    sheet=sheet,
+                    cell=cell,
+                    row=row,
+                    column=col.header,
+                    value=text,
+                )
+            )
         else:
-            findings.append(make_finding("extra_column", file, sheet=sheet, cell=cell, row=row,
-                                         value=text))
+            findings.append(
+                make_finding("extra_column", file, sheet=sheet, cell=cell, row=row, value=text)
+            )
     return columns
 
 
-def _data_rows(raw: RawSheet, spec: SheetSpec, table: LocatedTable, header_index: int,
-               file: str) -> None:
+def _data_rows(
+    raw: RawSheet, spec: SheetSpec, table: LocatedTable, header_index: int, file: str
+) -> None:
     """Every non-blank row under the header, by spec key, with its sheet row number.
 
     Plain lists: a sheet holds tens of rows, and one DataFrame per criterion (built in
@@ -147,30 +166,59 @@ def _data_rows(raw: RawSheet, spec: SheetSpec, table: LocatedTable, header_index
         row, number = raw.rows[index], index + 1
         width = len(row)
         # Blank (None, "", spaces) becomes None; inline, as it runs for every cell of every file.
-        values = [None if p < 0 or p >= width or (v := row[p]) == "" or v is None
-                  or (type(v) is str and v.isspace()) else v for p in positions]
-        problems = {i: errors[(number, p + 1)] for i, p in enumerate(positions)
-                    if p >= 0 and (number, p + 1) in errors} if errors else {}
+        values = [
+            None
+            if p < 0
+            or p >= width
+            or (v := row[p]) == ""
+            or v is None
+            or (type(v) is str and v.isspace())
+            else v
+            for p in positions
+        ]
+        problems = (
+            {
+                i: errors[(number, p + 1)]
+                for i, p in enumerate(positions)
+                if p >= 0 and (number, p + 1) in errors
+            }
+            if errors
+            else {}
+        )
         if not problems and all(values[i] is None for i in content):
             continue
         if not table.records and not problems:
-            present = {k: v for k, v, p in zip(spec.keys, values, positions, strict=True)
-                       if p >= 0}
+            present = {k: v for k, v, p in zip(spec.keys, values, positions, strict=True) if p >= 0}
             verdict = _template_row(present, spec)
             if verdict == "skip":
                 continue
             if verdict == "edited_example":
-                table.findings.append(make_finding(
-                    "example_row_data", file, sheet=table.sheet, cell=table.cell("stt", number),
-                    row=number, column=spec.column("stt").header))
+                table.findings.append(
+                    make_finding(
+                        "example_row_data",
+                        file,
+                        sheet=table.sheet,
+                        cell=table.cell("stt", number),
+                        row=number,
+                        column=spec.column("stt").header,
+                    )
+                )
                 values[spec.keys.index("stt")] = None  # reported above, not as a bad number
         for i, problem in problems.items():
             values[i] = None
             key = spec.keys[i]
             code = "formula_no_value" if problem == FORMULA_NO_VALUE else "error_value"
-            table.findings.append(make_finding(
-                code, file, sheet=raw.name, cell=table.cell(key, number), row=number,
-                column=spec.column(key).header, value=problem))
+            table.findings.append(
+                make_finding(
+                    code,
+                    file,
+                    sheet=raw.name,
+                    cell=table.cell(key, number),
+                    row=number,
+                    column=spec.column(key).header,
+                    value=problem,
+                )
+            )
         table.records.append(values)
         table.rows.append(number)
 
@@ -196,8 +244,11 @@ def _cell(row: list[Any], position: int) -> Any:
 
 def _is_number_row(values: dict[str, Any]) -> bool:
     filled = [v for v in values.values() if v is not None]
-    return len(filled) >= 3 and all(_NUMBER_CELL.match(str(v).strip()) for v in filled) and \
-        any(str(v).startswith("(") for v in filled)
+    return (
+        len(filled) >= 3
+        and all(_NUMBER_CELL.match(str(v).strip()) for v in filled)
+        and any(str(v).startswith("(") for v in filled)
+    )
 
 
 def _is_example(values: dict[str, Any]) -> bool:
@@ -239,8 +290,16 @@ def locate_form(raw: RawSheet, spec: SheetSpec, file: str) -> LocatedForm:
             problem = raw.errors.get((index + 1, target + 1))
             if problem:
                 code = "formula_no_value" if problem == FORMULA_NO_VALUE else "error_value"
-                form.findings.append(make_finding(code, file, sheet=raw.name,
-                                                  cell=form.cells[key], row=index + 1,
-                                                  column=spec.column(key).header, value=problem))
+                form.findings.append(
+                    make_finding(
+                        code,
+                        file,
+                        sheet=raw.name,
+                        cell=form.cells[key],
+                        row=index + 1,
+                        column=spec.column(key).header,
+                        value=problem,
+                    )
+                )
             break
     return form

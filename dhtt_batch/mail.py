@@ -13,7 +13,6 @@ import email.policy
 import hashlib
 import imaplib
 import io
-import json
 import mailbox
 import re
 import ssl
@@ -25,11 +24,10 @@ from datetime import date, datetime
 from email.message import EmailMessage
 from email.utils import getaddresses, parsedate_to_datetime
 from pathlib import Path
-from typing import Any
 from urllib.parse import unquote, urlparse
 
-from .atomic import atomic_write_bytes, atomic_write_text
-from .identify import SIDECAR_SUFFIX
+from .atomic import atomic_write_bytes
+from .formats.sidecar import Sidecar, write_sidecar
 from .reader import LIMITS
 
 SPREADSHEETS = (".xlsx", ".xlsm", ".xls", ".ods", ".xlsb")
@@ -60,8 +58,14 @@ class RawMessage:
 Progress = Callable[[str], None]
 
 
-def collect(source: str, inbox: Path, since: date | None = None, password: str | None = None,
-            cafile: Path | None = None, progress: Progress | None = None) -> CollectReport:
+def collect(
+    source: str,
+    inbox: Path,
+    since: date | None = None,
+    password: str | None = None,
+    cafile: Path | None = None,
+    progress: Progress | None = None,
+) -> CollectReport:
     inbox.mkdir(parents=True, exist_ok=True)
     known = _known_hashes(inbox)
     report = CollectReport()
@@ -80,8 +84,10 @@ def collect(source: str, inbox: Path, since: date | None = None, password: str |
 
 # --- sources ------------------------------------------------------------------------------------
 
-def _messages(source: str, since: date | None, password: str | None, cafile: Path | None
-              ) -> Iterator[RawMessage]:
+
+def _messages(
+    source: str, since: date | None, password: str | None, cafile: Path | None
+) -> Iterator[RawMessage]:
     if source.startswith(("imap://", "imaps://")):
         yield from _imap_messages(source, since, password, cafile)
         return
@@ -115,15 +121,19 @@ def imap_parts(url: str) -> tuple[str, str, int, str, bool]:
     return unquote(parsed.username), parsed.hostname, port, folder, secure
 
 
-def _imap_messages(url: str, since: date | None, password: str | None, cafile: Path | None
-                   ) -> Iterator[RawMessage]:
+def _imap_messages(
+    url: str, since: date | None, password: str | None, cafile: Path | None
+) -> Iterator[RawMessage]:
     user, host, port, folder, secure = imap_parts(url)
     if password is None:
         raise MailError("Chưa có mật khẩu IMAP.")
     context = ssl.create_default_context(cafile=str(cafile) if cafile else None)
     try:
-        client: imaplib.IMAP4 = imaplib.IMAP4_SSL(host, port, ssl_context=context, timeout=60) \
-            if secure else imaplib.IMAP4(host, port, timeout=60)
+        client: imaplib.IMAP4 = (
+            imaplib.IMAP4_SSL(host, port, ssl_context=context, timeout=60)
+            if secure
+            else imaplib.IMAP4(host, port, timeout=60)
+        )
         if not secure:
             # Never send the password in clear: plain imap:// must upgrade with STARTTLS.
             client.starttls(ssl_context=context)
@@ -131,8 +141,7 @@ def _imap_messages(url: str, since: date | None, password: str | None, cafile: P
         status, _ = client.select(_quote(folder), readonly=True)
         if status != "OK":
             raise MailError(f"Không mở được thư mục IMAP '{folder}'.")
-        criteria = f"SINCE {since.day}-{_MONTHS[since.month - 1]}-{since.year}" if since \
-            else "ALL"
+        criteria = f"SINCE {since.day}-{_MONTHS[since.month - 1]}-{since.year}" if since else "ALL"
         _, found = client.uid("SEARCH", None, criteria)  # type: ignore[arg-type]
         for uid in (found[0] or b"").split():
             _, parts = client.uid("FETCH", uid.decode(), "(INTERNALDATE BODY.PEEK[])")
@@ -151,6 +160,7 @@ def _quote(folder: str) -> str:
 
 
 # --- attachments --------------------------------------------------------------------------------
+
 
 def _attachments(message: EmailMessage, report: CollectReport) -> Iterator[tuple[str, bytes]]:
     for part in message.walk():
@@ -205,12 +215,19 @@ def safe_name(name: str) -> str:
         name = f"tep-{name or 'dinh-kem'}"
     stem, dot, suffix = name.rpartition(".")
     if len(name) > 150:
-        name = (stem[: 140] + dot + suffix[:9]) if dot else name[:150]
+        name = (stem[:140] + dot + suffix[:9]) if dot else name[:150]
     return name
 
 
-def _store(inbox: Path, name: str, content: bytes, message: EmailMessage, raw: RawMessage,
-           known: dict[str, str], report: CollectReport) -> None:
+def _store(
+    inbox: Path,
+    name: str,
+    content: bytes,
+    message: EmailMessage,
+    raw: RawMessage,
+    known: dict[str, str],
+    report: CollectReport,
+) -> None:
     digest = hashlib.sha256(content).hexdigest()
     if digest in known:
         report.duplicates.append(f"{name} (giống {known[digest]})")
@@ -219,18 +236,19 @@ def _store(inbox: Path, name: str, content: bytes, message: EmailMessage, raw: R
     atomic_write_bytes(target, content)
     sent = _date(message)
     received = raw.received or sent
-    meta: dict[str, Any] = {
-        "sender": str(message.get("from", "")),
-        "recipients": [a for _, a in getaddresses(message.get_all("to", []) +
-                                                  message.get_all("cc", []))],
-        "subject": str(message.get("subject", "")),
-        "date": sent.isoformat() if sent else None,
-        "received": received.isoformat() if received else None,
-        "message_id": str(message.get("message-id", "")).strip() or None,
-        "original_name": name, "sha256": digest, "source": raw.origin,
-    }
-    atomic_write_text(target.with_name(target.name + SIDECAR_SUFFIX),
-                      json.dumps(meta, ensure_ascii=False, indent=2) + "\n")
+    addresses = getaddresses(message.get_all("to", []) + message.get_all("cc", []))
+    sidecar = Sidecar(
+        sender=str(message.get("from", "")),
+        recipients=tuple(a for _, a in addresses),
+        subject=str(message.get("subject", "")),
+        date=sent.isoformat() if sent else None,
+        received=received.isoformat() if received else None,
+        message_id=str(message.get("message-id", "")).strip() or None,
+        original_name=name,
+        sha256=digest,
+        source=raw.origin,
+    )
+    write_sidecar(target, sidecar)
     known[digest] = target.name
     report.saved.append(target)
 

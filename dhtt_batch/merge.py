@@ -19,17 +19,21 @@ from .duplicates import Duplicate, find_duplicates
 from .findings import ERROR, Finding, make_finding, sort_findings
 from .identify import received_at
 from .spec import SpecSet
+from .states import (
+    FILE,
+    NAME_CELL,
+    ROW,
+    SHEET,
+    SRC,
+    STATUS,
+    UNIT,
+    UNIT_NAME,
+    FileStatus,
+    RowStatus,
+    UnitStatus,
+)
 from .submission import Submission
-from .validate import ACCEPTED, REJECTED, Progress, ValidationResult, validate_paths
-
-SUPERSEDED = "superseded"
-FILE_STATUS_LABELS = {
-    "accepted": "Đã nhận", "partially_accepted": "Nhận một phần", "rejected": "Bị loại",
-    "superseded": "Đã được thay thế", "unreadable": "Không đọc được",
-}
-UNIT_STATUS_LABELS = {
-    "valid": "Hợp lệ", "needs_fixes": "Cần sửa", "missing": "Chưa nộp", "late": "Nộp muộn",
-}
+from .validate import Progress, ValidationResult, validate_paths
 
 
 class AccountingError(Exception):
@@ -39,7 +43,7 @@ class AccountingError(Exception):
 @dataclass
 class FileOutcome:
     sub: Submission
-    status: str
+    status: FileStatus | None
     received: datetime
     received_source: str
     late: bool
@@ -57,7 +61,7 @@ class FileOutcome:
 @dataclass
 class UnitOutcome:
     unit: Unit
-    status: str
+    status: UnitStatus
     files: list[FileOutcome]
     counted: FileOutcome | None
     late: bool
@@ -81,26 +85,39 @@ class MergeResult:
     def totals(self) -> dict[str, int]:
         return {
             "files": len(self.files),
-            **{key: sum(getattr(f, key) for f in self.files) for key in
-               ("rows_read", "rows_accepted", "rows_rejected", "rows_superseded")},
+            **{
+                key: sum(getattr(f, key) for f in self.files)
+                for key in ("rows_read", "rows_accepted", "rows_rejected", "rows_superseded")
+            },
         }
 
 
-def merge_inbox(inbox: Path, campaign: Campaign, specs: SpecSet, strict: bool = False,
-                today: date | None = None, now: datetime | None = None,
-                progress: Progress | None = None, outdir: Path | None = None) -> MergeResult:
+def merge_inbox(
+    inbox: Path,
+    campaign: Campaign,
+    specs: SpecSet,
+    strict: bool = False,
+    today: date | None = None,
+    now: datetime | None = None,
+    progress: Progress | None = None,
+    outdir: Path | None = None,
+) -> MergeResult:
     now = now or datetime.now(campaign.period.tz)
-    validation = validate_paths([inbox], campaign, specs, today or now.date(), progress,
-                                exclude=outdir)
+    validation = validate_paths(
+        [inbox], campaign, specs, today or now.date(), progress, exclude=outdir
+    )
     return merge_validated(validation, campaign, specs, strict, now)
 
 
-def merge_validated(validation: ValidationResult, campaign: Campaign, specs: SpecSet,
-                    strict: bool, now: datetime) -> MergeResult:
+def merge_validated(
+    validation: ValidationResult, campaign: Campaign, specs: SpecSet, strict: bool, now: datetime
+) -> MergeResult:
     info = validation.info
-    info_dates = dict(zip(info["_src"].astype(int), info["ngay_lap"], strict=True))
-    outcomes = [_outcome(sub, campaign, info_dates, validation.findings_for(sub))
-                for sub in validation.submissions]
+    info_dates = dict(zip(info[SRC].astype(int), info["ngay_lap"], strict=True))
+    outcomes = [
+        _outcome(sub, campaign, info_dates, validation.findings_for(sub))
+        for sub in validation.submissions
+    ]
     counted = _choose_submissions(outcomes)
     deadline = campaign.period.deadline_at
     for winner in counted.values():
@@ -116,24 +133,40 @@ def merge_validated(validation: ValidationResult, campaign: Campaign, specs: Spe
     return MergeResult(campaign, specs, outcomes, units, rows, duplicates, now, strict)
 
 
-def _outcome(sub: Submission, campaign: Campaign, info_dates: dict[int, object],
-             findings: list[Finding]) -> FileOutcome:
+def _outcome(
+    sub: Submission, campaign: Campaign, info_dates: dict[int, object], findings: list[Finding]
+) -> FileOutcome:
     info_date = info_dates.get(sub.index)
     when, source = received_at(sub.sidecar, info_date, sub.path, campaign.period.tz)
     deadline = campaign.period.deadline_at
     usable = sub.readable and not sub.blocked
-    outcome = FileOutcome(sub, "", when, source, bool(usable and deadline and when > deadline),
-                          findings=list(findings))
+    outcome = FileOutcome(
+        sub,
+        None,
+        when,
+        source,
+        bool(usable and deadline and when > deadline),
+        findings=list(findings),
+    )
     code = sub.identity.code
     if usable and code is None:
         claimed = sub.identity.claimed
-        outcome.findings.append(make_finding(
-            "unit_not_in_roster" if claimed else "unit_unknown", sub.display, value=claimed))
+        outcome.findings.append(
+            make_finding(
+                "unit_not_in_roster" if claimed else "unit_unknown", sub.display, value=claimed
+            )
+        )
     if code and sub.identity.conflict:
         unit = campaign.unit(code)
-        outcome.findings.append(make_finding("unit_mismatch", sub.display, unit=code,
-                                             value=sub.identity.conflict,
-                                             expected=unit.name if unit else code))
+        outcome.findings.append(
+            make_finding(
+                "unit_mismatch",
+                sub.display,
+                unit=code,
+                value=sub.identity.conflict,
+                expected=unit.name if unit else code,
+            )
+        )
     return outcome
 
 
@@ -149,67 +182,82 @@ def _choose_submissions(outcomes: list[FileOutcome]) -> dict[str, FileOutcome]:
         if not code or not _usable(outcome):
             continue
         best = counted.get(code)
-        if best is None or (outcome.received, outcome.sub.display) > \
-                (best.received, best.sub.display):
+        if best is None or (outcome.received, outcome.sub.display) > (
+            best.received,
+            best.sub.display,
+        ):
             counted[code] = outcome
     for outcome in outcomes:
         code = outcome.sub.identity.code
         winner = counted.get(code) if code else None
         if winner is not None and winner is not outcome and _usable(outcome):
-            outcome.findings.append(make_finding("superseded", outcome.sub.display, unit=code,
-                                                 detail=winner.sub.path.name))
+            outcome.findings.append(
+                make_finding(
+                    "superseded", outcome.sub.display, unit=code, detail=winner.sub.path.name
+                )
+            )
     return counted
 
 
 def _late_finding(outcome: FileOutcome, deadline: datetime) -> Finding:
-    return make_finding("late", outcome.sub.display, unit=outcome.sub.identity.code,
-                        value=outcome.received.strftime("%H:%M ngày %d/%m/%Y"),
-                        expected=deadline.strftime("%H:%M ngày %d/%m/%Y"))
+    return make_finding(
+        "late",
+        outcome.sub.display,
+        unit=outcome.sub.identity.code,
+        value=outcome.received.strftime("%H:%M ngày %d/%m/%Y"),
+        expected=deadline.strftime("%H:%M ngày %d/%m/%Y"),
+    )
 
 
-def _row_statuses(validation: ValidationResult, outcomes: list[FileOutcome],
-                  counted: dict[str, FileOutcome], strict: bool) -> dict[str, pd.DataFrame]:
+def _row_statuses(
+    validation: ValidationResult,
+    outcomes: list[FileOutcome],
+    counted: dict[str, FileOutcome],
+    strict: bool,
+) -> dict[str, pd.DataFrame]:
     """Per criterion, each row's source and final status (validation's verdict, overridden
     for files that are rejected whole or superseded)."""
     winners = {o.sub.index for o in counted.values()}
     blocked = {o.sub.index for o in outcomes if not _usable(o) or (strict and o.has_errors)}
     statuses = {}
     for sheet, frame in validation.criteria.items():
-        src = frame["_src"].astype(int)
-        status = frame["_status"].copy()
-        status[src.isin(blocked)] = REJECTED
-        status[~src.isin(winners) & ~src.isin(blocked)] = SUPERSEDED
-        statuses[sheet] = pd.DataFrame({"_src": src, "status": status})
+        src = frame[SRC].astype(int)
+        status = frame[STATUS].copy()
+        status[src.isin(blocked)] = RowStatus.REJECTED
+        status[~src.isin(winners) & ~src.isin(blocked)] = RowStatus.SUPERSEDED
+        statuses[sheet] = pd.DataFrame({SRC: src, "status": status})
     return statuses
 
 
-def _count_rows(outcomes: list[FileOutcome], statuses: dict[str, pd.DataFrame],
-                counted: dict[str, FileOutcome]) -> None:
+def _count_rows(
+    outcomes: list[FileOutcome], statuses: dict[str, pd.DataFrame], counted: dict[str, FileOutcome]
+) -> None:
     tallies: dict[tuple[int, str], int] = {}
     for table in statuses.values():
-        sizes = table.groupby(["_src", "status"]).size()
+        sizes = table.groupby([SRC, "status"]).size()
         for key, size in sizes.items():
             pair = (int(key[0]), str(key[1]))  # type: ignore[index]
             tallies[pair] = tallies.get(pair, 0) + int(size)
     for outcome in outcomes:
         index = outcome.sub.index
-        outcome.rows_accepted = tallies.get((index, ACCEPTED), 0)
-        outcome.rows_rejected = tallies.get((index, REJECTED), 0)
-        outcome.rows_superseded = tallies.get((index, SUPERSEDED), 0)
+        outcome.rows_accepted = tallies.get((index, RowStatus.ACCEPTED), 0)
+        outcome.rows_rejected = tallies.get((index, RowStatus.REJECTED), 0)
+        outcome.rows_superseded = tallies.get((index, RowStatus.SUPERSEDED), 0)
         outcome.rows_read = outcome.sub.rows_read
         outcome.status = _file_status(outcome, counted)
 
 
-def _file_status(outcome: FileOutcome, counted: dict[str, FileOutcome]) -> str:
+def _file_status(outcome: FileOutcome, counted: dict[str, FileOutcome]) -> FileStatus:
     if not outcome.sub.readable:
-        return "unreadable"
-    if not _usable(outcome) or (outcome.rows_read and not outcome.rows_accepted
-                                and not outcome.rows_superseded):
-        return "rejected"
+        return FileStatus.UNREADABLE
+    if not _usable(outcome) or (
+        outcome.rows_read and not outcome.rows_accepted and not outcome.rows_superseded
+    ):
+        return FileStatus.REJECTED
     code = outcome.sub.identity.code
     if code and counted.get(code) is not outcome:
-        return "superseded"
-    return "partially_accepted" if outcome.rows_rejected else "accepted"
+        return FileStatus.SUPERSEDED
+    return FileStatus.PARTIALLY_ACCEPTED if outcome.rows_rejected else FileStatus.ACCEPTED
 
 
 def check_accounting(outcomes: Iterable[FileOutcome]) -> None:
@@ -217,51 +265,73 @@ def check_accounting(outcomes: Iterable[FileOutcome]) -> None:
         if o.rows_read != o.rows_accepted + o.rows_rejected + o.rows_superseded:
             raise AccountingError(
                 f"{o.sub.display}: {o.rows_read} dòng đọc nhưng {o.rows_accepted} nhận + "
-                f"{o.rows_rejected} loại + {o.rows_superseded} thay thế")
+                f"{o.rows_rejected} loại + {o.rows_superseded} thay thế"
+            )
 
 
-def _accepted_rows(validation: ValidationResult, statuses: dict[str, pd.DataFrame],
-                   campaign: Campaign, specs: SpecSet) -> dict[str, pd.DataFrame]:
+def _accepted_rows(
+    validation: ValidationResult,
+    statuses: dict[str, pd.DataFrame],
+    campaign: Campaign,
+    specs: SpecSet,
+) -> dict[str, pd.DataFrame]:
     by_src = {s.index: s for s in validation.submissions}
     order = {u.code: i for i, u in enumerate(campaign.units)}
     rows = {}
     for spec in specs.criteria:
         frame = validation.criteria[spec.name]
-        accepted = frame[statuses[spec.name]["status"] == ACCEPTED].copy()
-        subs = [by_src[int(i)] for i in accepted["_src"].tolist()]
-        accepted["_unit"] = [s.identity.code for s in subs]
+        accepted = frame[statuses[spec.name]["status"] == RowStatus.ACCEPTED].copy()
+        subs = [by_src[int(i)] for i in accepted[SRC].tolist()]
+        accepted[UNIT] = [s.identity.code for s in subs]
         names = {u.code: u.name for u in campaign.units}
-        accepted["_unit_name"] = [names.get(s.identity.code or "", "") for s in subs]
-        accepted["_file"] = [s.path.name for s in subs]
-        accepted["_sheet"] = [s.tables[spec.name].sheet for s in subs]
-        accepted["_name_cell"] = [s.tables[spec.name].cell("ho_ten", int(r))
-                                  for s, r in zip(subs, accepted["_row"].tolist(), strict=True)]
-        columns = [accepted[c].tolist() for c in ("_unit", "doi_tuong", "ho_ten", "_file", "_row")]
-        keys = [(order.get(u, len(order)), 0 if d == "Tập thể" else 1,
-                 text_key(n or "") if d == "Tập thể" else person_key(n or ""), f, r)
-                for u, d, n, f, r in zip(*columns, strict=True)]
+        accepted[UNIT_NAME] = [names.get(s.identity.code or "", "") for s in subs]
+        accepted[FILE] = [s.path.name for s in subs]
+        accepted[SHEET] = [s.tables[spec.name].sheet for s in subs]
+        accepted[NAME_CELL] = [
+            s.tables[spec.name].cell("ho_ten", int(r))
+            for s, r in zip(subs, accepted[ROW].tolist(), strict=True)
+        ]
+        columns = [accepted[c].tolist() for c in (UNIT, "doi_tuong", "ho_ten", FILE, ROW)]
+        keys = [
+            (
+                order.get(u, len(order)),
+                0 if d == "Tập thể" else 1,
+                text_key(n or "") if d == "Tập thể" else person_key(n or ""),
+                f,
+                r,
+            )
+            for u, d, n, f, r in zip(*columns, strict=True)
+        ]
         positions = sorted(range(len(keys)), key=keys.__getitem__)
         rows[spec.name] = accepted.iloc[positions].reset_index(drop=True)
     return rows
 
 
-def _attach_duplicate_findings(outcomes: list[FileOutcome], duplicates: list[Duplicate]
-                               ) -> None:
+def _attach_duplicate_findings(outcomes: list[FileOutcome], duplicates: list[Duplicate]) -> None:
     by_name = {o.sub.path.name: o for o in outcomes}
     for dup in duplicates:
         outcome = by_name.get(dup.second.file)
         if outcome is None:
             continue
-        outcome.findings.append(make_finding(
-            "likely_duplicate", outcome.sub.display, unit=dup.second.unit, sheet=dup.sheet_name,
-            cell=dup.second.cell, row=dup.second.row, value=dup.name,
-            detail=dup.first.describe()))
+        outcome.findings.append(
+            make_finding(
+                "likely_duplicate",
+                outcome.sub.display,
+                unit=dup.second.unit,
+                sheet=dup.sheet_name,
+                cell=dup.second.cell,
+                row=dup.second.row,
+                value=dup.name,
+                detail=dup.first.describe(),
+            )
+        )
     for outcome in outcomes:
         outcome.findings = sort_findings(outcome.findings)
 
 
-def _unit_outcomes(campaign: Campaign, outcomes: list[FileOutcome],
-                   counted: dict[str, FileOutcome]) -> list[UnitOutcome]:
+def _unit_outcomes(
+    campaign: Campaign, outcomes: list[FileOutcome], counted: dict[str, FileOutcome]
+) -> list[UnitOutcome]:
     by_code: dict[str | None, list[FileOutcome]] = {}
     for outcome in outcomes:
         by_code.setdefault(outcome.sub.identity.code, []).append(outcome)
@@ -270,12 +340,12 @@ def _unit_outcomes(campaign: Campaign, outcomes: list[FileOutcome],
         files = by_code.get(unit.code, [])
         chosen = counted.get(unit.code)
         if not files:
-            status = "missing"
+            status = UnitStatus.MISSING
         elif chosen is None or chosen.has_errors:
-            status = "needs_fixes"
+            status = UnitStatus.NEEDS_FIXES
         elif chosen.late:
-            status = "late"
+            status = UnitStatus.LATE
         else:
-            status = "valid"
+            status = UnitStatus.VALID
         units.append(UnitOutcome(unit, status, files, chosen, bool(chosen and chosen.late)))
     return units

@@ -45,8 +45,9 @@ def choice_key(text: str) -> str:
     return " ".join(text.replace("–", "-").split()).strip(" .;:,")
 
 
-def normalize_column(series: pd.Series, col: ColumnSpec,
-                     choices: tuple[str, ...] = ()) -> tuple[pd.Series, list[Change]]:
+def normalize_column(
+    series: pd.Series, col: ColumnSpec, choices: tuple[str, ...] = ()
+) -> tuple[pd.Series, list[Change]]:
     """Return the cleaned column and the changes worth telling the clerk about."""
     changes: list[Change] = []
     values = _to_text_where_text(series, col, changes)
@@ -87,8 +88,9 @@ def _to_text_where_text(series: pd.Series, col: ColumnSpec, changes: list[Change
     return pd.Series(cleaned, index=series.index, dtype=object)
 
 
-def _clean_strings(series: pd.Series, values: Any, col: ColumnSpec, keep_lines: bool,
-                   changes: list[Change]) -> pd.Series:
+def _clean_strings(
+    series: pd.Series, values: Any, col: ColumnSpec, keep_lines: bool, changes: list[Change]
+) -> pd.Series:
     """The common case of a column holding only text: each distinct text is cleaned once and
     the column mapped at C speed (with mixed types, 1, 1.0 and True would share a key)."""
     results = {v: _clean_value(v, True, keep_lines) for v in set(values) if v is not None}
@@ -102,8 +104,9 @@ def _clean_strings(series: pd.Series, values: Any, col: ColumnSpec, keep_lines: 
     return pd.Series(list(map(cleaned.__getitem__, values)), index=series.index, dtype=object)
 
 
-def _clean_value(value: Any, as_text: bool, keep_lines: bool
-                 ) -> tuple[Any, tuple[tuple[Any, ...], ...]]:
+def _clean_value(
+    value: Any, as_text: bool, keep_lines: bool
+) -> tuple[Any, tuple[tuple[Any, ...], ...]]:
     """(new value, changes as (code, value, expected, detail)) for one distinct cell value."""
     if not isinstance(value, str):
         if not as_text:
@@ -128,8 +131,11 @@ def _display_text(value: object) -> str:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     if isinstance(value, datetime):
-        return value.strftime("%d/%m/%Y %H:%M") if value.time() != datetime.min.time() \
+        return (
+            value.strftime("%d/%m/%Y %H:%M")
+            if value.time() != datetime.min.time()
             else value.strftime("%d/%m/%Y")
+        )
     if isinstance(value, date):
         return value.strftime("%d/%m/%Y")
     if isinstance(value, bool):
@@ -159,8 +165,11 @@ def _dates(values: pd.Series, col: ColumnSpec, changes: list[Change]) -> pd.Seri
             return parsed
         return value
 
-    return pd.Series([convert(i, v) for i, v in values.items()], index=values.index,
-                     dtype=object) if len(values) else values
+    return (
+        pd.Series([convert(i, v) for i, v in values.items()], index=values.index, dtype=object)
+        if len(values)
+        else values
+    )
 
 
 def _parse_date(value: object) -> date | None:
@@ -176,8 +185,13 @@ def _parse_date(value: object) -> date | None:
         match = _DATE_TEXT.match(text)
         if match:
             day, month, year = (int(g) for g in match.groups())
-            year += 2000 if year < 100 and year <= date.today().year % 100 else \
-                1900 if year < 100 else 0
+            year += (
+                2000
+                if year < 100 and year <= date.today().year % 100
+                else 1900
+                if year < 100
+                else 0
+            )
             return date(year, month, day)
         match = _ISO_DATE.match(text)
         if match:
@@ -189,8 +203,9 @@ def _parse_date(value: object) -> date | None:
     return None
 
 
-def _choices(values: pd.Series, col: ColumnSpec, choices: tuple[str, ...],
-             changes: list[Change]) -> pd.Series:
+def _choices(
+    values: pd.Series, col: ColumnSpec, choices: tuple[str, ...], changes: list[Change]
+) -> pd.Series:
     canonical = {choice_key(c): c for c in choices}
     present = values.notna()
     if not present.any():

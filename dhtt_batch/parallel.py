@@ -33,8 +33,7 @@ def map_in_order(function: Callable[[T], R], jobs: Sequence[T]) -> Iterator[R]:
 
 
 @contextlib.contextmanager
-def in_background(function: Callable[[T], R], jobs: Sequence[T]
-                  ) -> Iterator[Callable[[], list[R]]]:
+def in_background(function: Callable[[T], R], jobs: Sequence[T]) -> Iterator[Callable[[], list[R]]]:
     """Start `map(function, jobs)` in worker processes and let the caller work meanwhile;
     the yielded callable waits for the results (in the jobs' order). Few jobs run in-process,
     when the callable is called."""
@@ -55,8 +54,11 @@ def map_shards(function: Callable[[S, int, int], R], shared: S, count: int) -> l
 
     Runs here when count < 2, on one core, or where processes cannot be forked.
     """
-    if count < 2 or (os.cpu_count() or 1) < 2 or \
-            "fork" not in multiprocessing.get_all_start_methods():
+    if (
+        count < 2
+        or (os.cpu_count() or 1) < 2
+        or "fork" not in multiprocessing.get_all_start_methods()
+    ):
         return [function(shared, part, count) for part in range(count)]
     global _inherited
     _inherited = (function, shared)

@@ -20,9 +20,9 @@ from typing import Any
 import python_calamine as calamine
 from defusedxml import ElementTree
 
-from .cells import column_letters, column_number
 from .findings import Finding, make_finding
-from .layout import META_SHEET
+from .formats.template_layout import META_SHEET, TemplateMeta, parse_meta
+from .xlsx.cells import column_letters, column_number
 
 
 @dataclass(frozen=True)
@@ -43,17 +43,24 @@ _CELL_COLUMN = re.compile(rb'<(?:\w+:)?c\b[^>]*?\br=["\']([A-Z]{1,3})[0-9]')
 _CELL_ROW = re.compile(rb'<(?:\w+:)?c\b[^>]*?\br=["\'][A-Z]{1,3}([0-9]{1,8})["\']')
 _FORMULA = re.compile(rb"<(?:\w+:)?f[\s>/]")  # a cell formula, not <formula> of a validation
 _FORMULA_FOLLOW = frozenset((b" ", b"\t", b"\r", b"\n", b">", b"/"))
-_CELL = re.compile(rb'<(?:\w+:)?c\b([^>]*?)(?:/>|>(.*?)</(?:\w+:)?c>)', re.S)
+_CELL = re.compile(rb"<(?:\w+:)?c\b([^>]*?)(?:/>|>(.*?)</(?:\w+:)?c>)", re.S)
 _ATTR_R = re.compile(rb'\br="([A-Z]{1,3})([0-9]{1,8})"')
 _VALUE = re.compile(rb"<(?:\w+:)?v>(.*?)</(?:\w+:)?v>", re.S)
 _FOREIGN = [
-    (b"%PDF", "tệp PDF"), (b"\x89PNG", "ảnh PNG"), (b"\xff\xd8\xff", "ảnh JPEG"),
-    (b"GIF8", "ảnh GIF"), (b"{\\rtf", "văn bản RTF"), (b"<html", "trang HTML"),
-    (b"<!DOCTYPE html", "trang HTML"), (b"<?xml", "tệp XML"),
+    (b"%PDF", "tệp PDF"),
+    (b"\x89PNG", "ảnh PNG"),
+    (b"\xff\xd8\xff", "ảnh JPEG"),
+    (b"GIF8", "ảnh GIF"),
+    (b"{\\rtf", "văn bản RTF"),
+    (b"<html", "trang HTML"),
+    (b"<!DOCTYPE html", "trang HTML"),
+    (b"<?xml", "tệp XML"),
 ]
-_NS = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
-       "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
-       "rel": "http://schemas.openxmlformats.org/package/2006/relationships"}
+_NS = {
+    "m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
+    "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
+    "rel": "http://schemas.openxmlformats.org/package/2006/relationships",
+}
 
 
 class ReadFailure(Exception):
@@ -79,7 +86,7 @@ class RawWorkbook:
     format: str
     sha256: str
     sheet_names: list[str]
-    meta: dict[str, str]
+    meta: TemplateMeta
     warnings: list[tuple[str, str, str]]  # (code, value, detail) for non-blocking notices
     book: Any
     package: zipfile.ZipFile | None = None  # .xlsx: the container, for the per-sheet scan
@@ -99,14 +106,16 @@ class RawWorkbook:
         return RawSheet(name, rows, errors)
 
 
-def read_workbook(path: Path, display: str, limits: Limits = LIMITS
-                  ) -> tuple[RawWorkbook | None, list[Finding]]:
+def read_workbook(
+    path: Path, display: str, limits: Limits = LIMITS
+) -> tuple[RawWorkbook | None, list[Finding]]:
     """Open `path` safely. Returns the workbook, or None with the reason as a finding."""
     try:
         return _open(path, limits), []
     except ReadFailure as failure:
-        return None, [make_finding(failure.code, display, detail=failure.detail,
-                                   value=failure.value)]
+        return None, [
+            make_finding(failure.code, display, detail=failure.detail, value=failure.value)
+        ]
 
 
 def sha256_of(data: bytes) -> str:
@@ -117,8 +126,10 @@ def _open(path: Path, limits: Limits) -> RawWorkbook:
     try:
         size = path.stat().st_size
         if size > limits.max_file_bytes:
-            raise ReadFailure("unsafe_file", f"tệp {size // 1024**2} MB, quá giới hạn "
-                                             f"{limits.max_file_bytes // 1024**2} MB")
+            raise ReadFailure(
+                "unsafe_file",
+                f"tệp {size // 1024**2} MB, quá giới hạn {limits.max_file_bytes // 1024**2} MB",
+            )
         data = path.read_bytes()
     except OSError as exc:
         raise ReadFailure("corrupt", f"không mở được tệp: {exc.strerror or exc}") from exc
@@ -137,15 +148,20 @@ def _open(path: Path, limits: Limits) -> RawWorkbook:
     except Exception as exc:  # CalamineError, ZipError, XmlError, …: all mean "damaged"
         raise ReadFailure("corrupt", _short(exc)) from exc
     package = zipfile.ZipFile(io.BytesIO(data)) if fmt == "xlsx" else None
-    wb = RawWorkbook(path, fmt, sha256_of(data), names, {}, warnings, book, package, parts,
-                     limits)
+    wb = RawWorkbook(
+        path, fmt, sha256_of(data), names, TemplateMeta(), warnings, book, package, parts, limits
+    )
     if META_SHEET in names:
-        wb.meta = _read_meta(wb.sheet(META_SHEET))
+        wb.meta = parse_meta(wb.sheet(META_SHEET).rows)
     return wb
 
 
-_FORMAT_NAMES = {"xlsx": "bảng tính Excel (.xlsx)", "xls": "bảng tính Excel 97-2003 (.xls)",
-                 "ods": "bảng tính LibreOffice (.ods)", "xlsb": "bảng tính Excel nhị phân (.xlsb)"}
+_FORMAT_NAMES = {
+    "xlsx": "bảng tính Excel (.xlsx)",
+    "xls": "bảng tính Excel 97-2003 (.xls)",
+    "ods": "bảng tính LibreOffice (.ods)",
+    "xlsb": "bảng tính Excel nhị phân (.xlsb)",
+}
 
 
 def _short(exc: Exception) -> str:
@@ -190,8 +206,12 @@ def _sniff_zip(path: Path, limits: Limits) -> Sniffed:
                 if info.filename.endswith((".xml", ".rels")):
                     _refuse_dtd(zf, info)
             warnings = []
-            if any(n.startswith(("xl/vbaProject", "xl/embeddings/", "xl/externalLinks/",
-                                 "xl/activeX/")) for n in names):
+            if any(
+                n.startswith(
+                    ("xl/vbaProject", "xl/embeddings/", "xl/externalLinks/", "xl/activeX/")
+                )
+                for n in names
+            ):
                 warnings.append(("macros_ignored", "", ""))
             return fmt, warnings, _sheet_parts(zf) if fmt == "xlsx" else {}
     except zipfile.BadZipFile as exc:
@@ -241,8 +261,9 @@ def _refuse_dtd(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> None:
         raise ReadFailure("unsafe_file", f"khai báo DTD/thực thể XML trong {info.filename}")
 
 
-def _scan_sheet(package: zipfile.ZipFile, part: str | None, name: str, limits: Limits
-                ) -> dict[tuple[int, int], str]:
+def _scan_sheet(
+    package: zipfile.ZipFile, part: str | None, name: str, limits: Limits
+) -> dict[tuple[int, int], str]:
     """Bound the sheet's extent, and find error values and formulas without a cached value.
 
     calamine allocates a dense grid up to the last cell, so a sheet claiming a cell at XFD1048576
@@ -264,7 +285,7 @@ def _has_formula(xml: bytes) -> bool:
     for opener in (b"<f", b":f"):
         at = xml.find(opener)
         while at >= 0:
-            if xml[at + 2:at + 3] in _FORMULA_FOLLOW:
+            if xml[at + 2 : at + 3] in _FORMULA_FOLLOW:
                 return True
             at = xml.find(opener, at + 2)
     return False
@@ -275,8 +296,9 @@ def _check_extent(name: str, xml: bytes, limits: Limits) -> None:
     # non-cell attributes): finding none proves the sheet small, unless an attribute is
     # separated by a tab or line break, which the literal space does not catch. Only a sheet
     # it flags needs the exact, slower scan of <c> elements.
-    long_reference = _long_reference(len(column_letters(limits.max_columns)),
-                                     len(str(limits.max_rows)))
+    long_reference = _long_reference(
+        len(column_letters(limits.max_columns)), len(str(limits.max_rows))
+    )
     odd_separator = b"\tr=" in xml or b"\nr=" in xml or b"\rr=" in xml
     if not odd_separator and not long_reference.search(xml):
         return
@@ -284,8 +306,9 @@ def _check_extent(name: str, xml: bytes, limits: Limits) -> None:
     max_col = max((column_number(x) for x in set(_CELL_COLUMN.findall(xml))), default=0)
     max_row = max((int(x) for x in set(_CELL_ROW.findall(xml))), default=0)
     if max_row > limits.max_rows or max_col > limits.max_columns:
-        raise ReadFailure("sheet_too_large", f"sheet '{name}' tới ô "
-                                             f"{column_letters(max_col)}{max_row}")
+        raise ReadFailure(
+            "sheet_too_large", f"sheet '{name}' tới ô {column_letters(max_col)}{max_row}"
+        )
 
 
 @functools.lru_cache(maxsize=4)
@@ -319,17 +342,7 @@ def _sheet_parts(zf: zipfile.ZipFile) -> dict[str, str]:
     for sheet in workbook.iterfind("m:sheets/m:sheet", _NS):
         target = targets.get(sheet.get(f"{{{_NS['r']}}}id"), "")
         if target:
-            parts[sheet.get("name", "")] = target.lstrip("/") if target.startswith("/xl/") \
-                else f"xl/{target}"
+            parts[sheet.get("name", "")] = (
+                target.lstrip("/") if target.startswith("/xl/") else f"xl/{target}"
+            )
     return parts
-
-
-def _read_meta(sheet: RawSheet) -> dict[str, str]:
-    meta: dict[str, str] = {}
-    for row in sheet.rows[:50]:
-        if len(row) >= 2 and isinstance(row[0], str) and row[0]:
-            value = row[1]
-            if isinstance(value, float) and value.is_integer():
-                value = int(value)
-            meta[row[0].strip()] = str(value).strip()
-    return meta

@@ -18,17 +18,44 @@ from typing import Any
 import yaml
 
 COLUMN_TYPES = (
-    "text", "integer", "year", "date", "choice", "url", "email", "phone",
-    "decision_number", "unit", "period",
+    "text",
+    "integer",
+    "year",
+    "date",
+    "choice",
+    "url",
+    "email",
+    "phone",
+    "decision_number",
+    "unit",
+    "period",
 )
 SHEET_KINDS = ("table", "form")
 KEY_PATTERN = re.compile(r"^[a-z][a-z0-9_]*$")
 DECISION_NUMBER_PATTERN = r"^\d{1,6}[a-zA-Z]?/(\d{4}/)?[A-ZĐ][A-ZĐ0-9]*(-[A-ZĐ0-9]+)*$"
 _RELATIVE_YEAR = re.compile(r"^current(?:\s*-\s*(\d+))?$")
 _COLUMN_FIELDS = {
-    "key", "header", "aliases", "type", "required", "required_when", "blank_when", "choices",
-    "choices_from", "strict", "min", "max", "min_length", "max_length", "pattern",
-    "pattern_example", "not_future", "help", "width", "example", "use",
+    "key",
+    "header",
+    "aliases",
+    "type",
+    "required",
+    "required_when",
+    "blank_when",
+    "choices",
+    "choices_from",
+    "strict",
+    "min",
+    "max",
+    "min_length",
+    "max_length",
+    "pattern",
+    "pattern_example",
+    "not_future",
+    "help",
+    "width",
+    "example",
+    "use",
 }
 _SHEET_FIELDS = {"sheet", "kind", "criterion", "order", "label", "title", "columns"}
 
@@ -176,7 +203,9 @@ def _hash(spec_set: SpecSet) -> str:
     """A hash of the loaded content (not the bytes), so comments and layout don't change it."""
     text = json.dumps(
         [[c.__dict__ for c in s.columns] + [s.name] for s in spec_set.sheets],
-        sort_keys=True, default=str, ensure_ascii=False,
+        sort_keys=True,
+        default=str,
+        ensure_ascii=False,
     )
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
@@ -250,9 +279,14 @@ def _load_sheet(
                     f"{where}, cột '{col.key}': điều kiện nhắc tới cột '{cond.column}' không có."
                 )
     return SheetSpec(
-        name=str(data["sheet"]), kind=str(data["kind"]), title=str(data["title"]),
-        columns=columns, source=path.name, criterion=data.get("criterion"),
-        order=int(data.get("order", 0)), label=str(data.get("label", data["sheet"])),
+        name=str(data["sheet"]),
+        kind=str(data["kind"]),
+        title=str(data["title"]),
+        columns=columns,
+        source=path.name,
+        criterion=data.get("criterion"),
+        order=int(data.get("order", 0)),
+        label=str(data.get("label", data["sheet"])),
     )
 
 
@@ -289,19 +323,25 @@ def _column(
         except re.error as exc:
             raise SpecError(f"{here}: 'pattern' không hợp lệ: {exc}") from exc
     return ColumnSpec(
-        key=key, header=str(raw["header"]), type=str(col_type),
+        key=key,
+        header=str(raw["header"]),
+        type=str(col_type),
         required=_bool(here, raw, "required"),
         required_when=_condition(here, raw.get("required_when")),
         blank_when=_condition(here, raw.get("blank_when")),
-        choices=choices, choices_from=raw.get("choices_from"),
+        choices=choices,
+        choices_from=raw.get("choices_from"),
         strict=_bool(here, raw, "strict", default=True),
-        min=_bound(here, "min", raw.get("min")), max=_bound(here, "max", raw.get("max")),
+        min=_bound(here, "min", raw.get("min")),
+        max=_bound(here, "max", raw.get("max")),
         min_length=_optional_int(here, raw, "min_length"),
         max_length=_optional_int(here, raw, "max_length"),
         pattern=str(pattern) if pattern is not None else None,
         pattern_example=raw.get("pattern_example"),
-        not_future=_bool(here, raw, "not_future"), help=str(raw.get("help", "")),
-        width=float(raw.get("width", 15)), example=raw.get("example"),
+        not_future=_bool(here, raw, "not_future"),
+        help=str(raw.get("help", "")),
+        width=float(raw.get("width", 15)),
+        example=raw.get("example"),
         aliases=tuple(str(a) for a in raw.get("aliases") or ()),
     )
 

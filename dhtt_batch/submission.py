@@ -8,12 +8,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from .campaign import Campaign
 from .findings import Finding, make_finding
-from .identify import SIDECAR_SUFFIX, Identity, identify, read_sidecar
-from .layout import TEMPLATE_ID
+from .formats.sidecar import SIDECAR_SUFFIX, Sidecar, read_sidecar
+from .formats.template_layout import TemplateMeta
+from .identify import Identity, identify
 from .locate import LocatedForm, LocatedTable, find_sheet, locate_form, locate_table
 from .reader import RawWorkbook, ReadFailure, read_workbook
 from .spec import SpecSet
@@ -28,8 +28,8 @@ class Submission:
     display: str
     sha256: str = ""
     format: str = ""
-    meta: dict[str, str] = field(default_factory=dict)
-    sidecar: dict[str, Any] = field(default_factory=dict)
+    meta: TemplateMeta = field(default_factory=TemplateMeta)
+    sidecar: Sidecar | None = None
     form: LocatedForm | None = None
     tables: dict[str, LocatedTable] = field(default_factory=dict)
     findings: list[Finding] = field(default_factory=list)
@@ -48,8 +48,14 @@ class Submission:
         return sum(len(t.records) for t in self.tables.values())
 
 
-_UNREADABLE = {"empty_file", "not_spreadsheet", "encrypted", "corrupt", "unsafe_file",
-               "sheet_too_large"}
+_UNREADABLE = {
+    "empty_file",
+    "not_spreadsheet",
+    "encrypted",
+    "corrupt",
+    "unsafe_file",
+    "sheet_too_large",
+}
 
 
 def discover(paths: Iterable[Path], exclude: Path | None = None) -> list[Path]:
@@ -62,8 +68,15 @@ def discover(paths: Iterable[Path], exclude: Path | None = None) -> list[Path]:
     found: list[Path] = []
     for path in paths:
         if path.is_dir():
-            found.extend(sorted(p for p in path.rglob("*") if p.is_file() and _candidate(p)
-                                and not (skip and p.resolve().is_relative_to(skip))))
+            found.extend(
+                sorted(
+                    p
+                    for p in path.rglob("*")
+                    if p.is_file()
+                    and _candidate(p)
+                    and not (skip and p.resolve().is_relative_to(skip))
+                )
+            )
         else:
             found.append(path)
     return found
@@ -76,13 +89,14 @@ def _candidate(path: Path) -> bool:
     return not name.endswith((".json", ".txt", ".md", ".eml", ".lock", ".tmp"))
 
 
-def load_submission(index: int, path: Path, display: str, campaign: Campaign,
-                    specs: SpecSet) -> Submission:
+def load_submission(
+    index: int, path: Path, display: str, campaign: Campaign, specs: SpecSet
+) -> Submission:
     sub = Submission(index, path, display, sidecar=read_sidecar(path))
     workbook, failures = read_workbook(path, display)
     sub.findings.extend(failures)
     if workbook is None:
-        sub.identity = identify(campaign, path, {}, None, sub.sidecar)
+        sub.identity = identify(campaign, path, TemplateMeta(), None, sub.sidecar)
         return sub
     sub.sha256, sub.format, sub.meta = workbook.sha256, workbook.format, workbook.meta
     for code, value, detail in workbook.warnings:
@@ -118,24 +132,34 @@ def _locate(sub: Submission, workbook: RawWorkbook, campaign: Campaign, specs: S
         sub.findings.extend(table.findings)
 
 
-def _template_ok(sub: Submission, specs: SpecSet, campaign: Campaign,
-                 found: dict[str, str | None]) -> bool:
+def _template_ok(
+    sub: Submission, specs: SpecSet, campaign: Campaign, found: dict[str, str | None]
+) -> bool:
     """False when the file is not this template at all (nothing worth locating)."""
     meta = sub.meta
-    if meta.get("template_id") != TEMPLATE_ID:
+    if not meta.is_template:
         if not any(found.values()):
-            sub.findings.append(make_finding(
-                "not_template", sub.display, detail=", ".join(s.name for s in specs.criteria)))
+            sub.findings.append(
+                make_finding(
+                    "not_template", sub.display, detail=", ".join(s.name for s in specs.criteria)
+                )
+            )
             return False
         sub.findings.append(make_finding("no_metadata", sub.display))
         return True
-    version = meta.get("spec_version", "")
+    version = meta.spec_version
     if not version.isdigit() or int(version) not in specs.compatible_versions:
-        sub.findings.append(make_finding("unknown_version", sub.display, value=version,
-                                         expected=specs.version))
-    period = meta.get("period_id", "")
+        sub.findings.append(
+            make_finding("unknown_version", sub.display, value=version, expected=specs.version)
+        )
+    period = meta.period_id
     if period != campaign.period.id:
-        sub.findings.append(make_finding("wrong_period", sub.display,
-                                         value=meta.get("period_label") or period,
-                                         expected=campaign.period.label))
+        sub.findings.append(
+            make_finding(
+                "wrong_period",
+                sub.display,
+                value=meta.period_label or period,
+                expected=campaign.period.label,
+            )
+        )
     return True

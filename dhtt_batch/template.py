@@ -15,7 +15,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from . import __version__
 from .atomic import atomic_save_workbook
 from .campaign import Campaign, Unit
-from .layout import (
+from .formats.template_layout import (
     EXAMPLE_ROW,
     FIRST_DATA_ROW,
     FORM_FIRST_ROW,
@@ -27,9 +27,10 @@ from .layout import (
     PREPARED_ROWS,
     REQUIRED_MARK,
     TEMPLATE_ID,
+    TemplateMeta,
 )
 from .spec import ColumnSpec, Condition, SheetSpec, SpecSet
-from .xlsx import (
+from .xlsx.openpyxl_helpers import (
     BORDER,
     ERROR_FILL,
     EXAMPLE_FILL,
@@ -45,8 +46,9 @@ LAST_ROW = FIRST_DATA_ROW + PREPARED_ROWS - 1
 UNIT_LIST = "__units__"
 
 
-def build_template(campaign: Campaign, specs: SpecSet, unit: Unit | None = None,
-                   today: date | None = None) -> Workbook:
+def build_template(
+    campaign: Campaign, specs: SpecSet, unit: Unit | None = None, today: date | None = None
+) -> Workbook:
     today = today or date.today()
     wb = Workbook()
     _instructions(wb.active, campaign, specs, unit)
@@ -67,8 +69,9 @@ def header_text(col: ColumnSpec) -> str:
     return col.header + (REQUIRED_MARK if col.required else "")
 
 
-def write_template(campaign: Campaign, specs: SpecSet, target: Path,
-                   unit: Unit | None = None) -> Path:
+def write_template(
+    campaign: Campaign, specs: SpecSet, target: Path, unit: Unit | None = None
+) -> Path:
     atomic_save_workbook(build_template(campaign, specs, unit), target)
     return target
 
@@ -113,10 +116,10 @@ def _instructions(ws: Worksheet, campaign: Campaign, specs: SpecSet, unit: Unit 
         f"{campaign.agency.name}" + (f" - {unit.name}" if unit else ""),
         "",
         "Cách điền:",
-        f"1. Sheet \"{specs.info.name}\": chọn tên đơn vị, ghi người lập biểu, điện thoại, "
+        f'1. Sheet "{specs.info.name}": chọn tên đơn vị, ghi người lập biểu, điện thoại, '
         "ngày lập và thủ trưởng đơn vị.",
         f"2. Mỗi tiêu chí một sheet ({criteria}). Mỗi dòng là một tập thể hoặc một cá nhân.",
-        "3. Điền từ dòng ngay dưới dòng \"Ví dụ\"; không xóa, không sửa dòng tiêu đề và dòng "
+        '3. Điền từ dòng ngay dưới dòng "Ví dụ"; không xóa, không sửa dòng tiêu đề và dòng '
         "số thứ tự cột. Có thể chèn thêm dòng khi cần.",
         "4. Cột có dấu (*) là bắt buộc. Với cá nhân phải ghi Giới tính và Năm sinh; với tập thể "
         "để trống hai cột này.",
@@ -124,12 +127,16 @@ def _instructions(ws: Worksheet, campaign: Campaign, specs: SpecSet, unit: Unit 
         "ngày/tháng/năm (ví dụ 05/01/2025); năm ghi 4 chữ số.",
         "6. Ô bắt buộc còn trống sẽ tô đỏ ngay khi dòng có dữ liệu: hãy điền đủ trước khi gửi.",
         "7. Không đổi tên sheet, không thêm mật khẩu; lưu dạng .xlsx và gửi về "
-        + (f"Phòng Hành chính - Tổ chức ({_coordinator_email(campaign)})."
-           if _coordinator_email(campaign) else "Phòng Hành chính - Tổ chức."),
+        + (
+            f"Phòng Hành chính - Tổ chức ({_coordinator_email(campaign)})."
+            if _coordinator_email(campaign)
+            else "Phòng Hành chính - Tổ chức."
+        ),
     ]
     if campaign.period.deadline:
-        lines.append(f"Hạn gửi: {campaign.period.deadline:%H:%M} ngày "
-                     f"{campaign.period.deadline:%d/%m/%Y}.")
+        lines.append(
+            f"Hạn gửi: {campaign.period.deadline:%H:%M} ngày {campaign.period.deadline:%d/%m/%Y}."
+        )
     for row, text in enumerate(lines, start=1):
         set_value(ws.cell(row=row, column=1), text)
         ws.cell(row=row, column=1).alignment = Alignment(wrap_text=True, vertical="top")
@@ -143,8 +150,9 @@ def _coordinator_email(campaign: Campaign) -> str:
     return unit.email if unit else ""
 
 
-def _form_sheet(ws: Worksheet, spec: SheetSpec, campaign: Campaign, unit: Unit | None,
-                lists: _ListsSheet) -> None:
+def _form_sheet(
+    ws: Worksheet, spec: SheetSpec, campaign: Campaign, unit: Unit | None, lists: _ListsSheet
+) -> None:
     set_value(ws["A1"], spec.title)
     ws["A1"].font = Font(bold=True, size=13)
     ws.column_dimensions["A"].width = 24
@@ -179,14 +187,20 @@ def _form_sheet(ws: Worksheet, spec: SheetSpec, campaign: Campaign, unit: Unit |
     ws.protection.sheet = True
 
 
-def _table_sheet(ws: Worksheet, spec: SheetSpec, campaign: Campaign, unit: Unit | None,
-                 lists: _ListsSheet, today: date) -> None:
+def _table_sheet(
+    ws: Worksheet,
+    spec: SheetSpec,
+    campaign: Campaign,
+    unit: Unit | None,
+    lists: _ListsSheet,
+    today: date,
+) -> None:
     ncols = len(spec.columns)
     last_letter = get_column_letter(ncols)
     set_value(ws["A1"], campaign.agency.name.upper() + (f" - {unit.name.upper()}" if unit else ""))
     set_value(ws["A2"], spec.title)
     set_value(ws["A3"], f"Kỳ báo cáo: {campaign.period.label}")
-    set_value(ws["A4"], "Cột có dấu (*) là bắt buộc. Điền từ dòng dưới dòng \"Ví dụ\".")
+    set_value(ws["A4"], 'Cột có dấu (*) là bắt buộc. Điền từ dòng dưới dòng "Ví dụ".')
     ws.merge_cells(f"A2:{last_letter}2")
     ws["A1"].font = Font(bold=True)
     ws["A2"].font = Font(bold=True, size=13)
@@ -212,8 +226,16 @@ def _table_sheet(ws: Worksheet, spec: SheetSpec, campaign: Campaign, unit: Unit 
     _conditional_formats(ws, spec)
     ws.protection.sheet = True
     # Protection guards the title and headers; rows stay free to insert, delete and format.
-    for flag in ("insertRows", "deleteRows", "formatCells", "formatRows", "formatColumns",
-                 "autoFilter", "sort", "insertHyperlinks"):
+    for flag in (
+        "insertRows",
+        "deleteRows",
+        "formatCells",
+        "formatRows",
+        "formatColumns",
+        "autoFilter",
+        "sort",
+        "insertHyperlinks",
+    ):
         setattr(ws.protection, flag, False)
 
 
@@ -225,8 +247,9 @@ def _example_value(col: ColumnSpec) -> object:
     return col.example
 
 
-def _prepare_column(ws: Worksheet, spec: SheetSpec, col: ColumnSpec, index: int,
-                    lists: _ListsSheet, today: date) -> None:
+def _prepare_column(
+    ws: Worksheet, spec: SheetSpec, col: ColumnSpec, index: int, lists: _ListsSheet, today: date
+) -> None:
     letter = get_column_letter(index)
     area = f"{letter}{FIRST_DATA_ROW}:{letter}{LAST_ROW}"
     # A column style (not 1000 styled cells) unlocks and formats every row, inserted or not;
@@ -239,8 +262,9 @@ def _prepare_column(ws: Worksheet, spec: SheetSpec, col: ColumnSpec, index: int,
     elif col.type in ("text", "decision_number", "phone"):
         dimension.number_format = "@"
     if col.type == "choice":
-        dv = _list_validation(col, lists.add(col.choices_from or f"{spec.name}.{col.key}",
-                                             col.choices))
+        dv = _list_validation(
+            col, lists.add(col.choices_from or f"{spec.name}.{col.key}", col.choices)
+        )
     else:
         dv = _type_validation(col, today, f"{letter}{FIRST_DATA_ROW}")
     if dv is not None:
@@ -277,20 +301,34 @@ def _type_validation(col: ColumnSpec, today: date, first_cell: str) -> DataValid
     if col.type in ("integer", "year"):
         low_i = low if isinstance(low, int) else (1000 if col.type == "year" else 0)
         high_i = high if isinstance(high, int) else (9999 if col.type == "year" else 10**9)
-        dv = DataValidation(type="whole", operator="between", formula1=str(low_i),
-                            formula2=str(high_i), allow_blank=True)
+        dv = DataValidation(
+            type="whole",
+            operator="between",
+            formula1=str(low_i),
+            formula2=str(high_i),
+            allow_blank=True,
+        )
         dv.error = f"{col.header}: ghi số nguyên từ {low_i} đến {high_i}."
     elif col.type == "date":
         start = low if isinstance(low, date) else date(1900, 1, 1)
         end = "TODAY()" if col.not_future else "DATE(2100,12,31)"
-        dv = DataValidation(type="date", operator="between",
-                            formula1=f"DATE({start.year},{start.month},{start.day})",
-                            formula2=end, allow_blank=True)
+        dv = DataValidation(
+            type="date",
+            operator="between",
+            formula1=f"DATE({start.year},{start.month},{start.day})",
+            formula2=end,
+            allow_blank=True,
+        )
         dv.error = f"{col.header}: ghi ngày dạng ngày/tháng/năm" + (
-            ", không sau ngày hôm nay." if col.not_future else ".")
+            ", không sau ngày hôm nay." if col.not_future else "."
+        )
     elif col.max_length:
-        dv = DataValidation(type="textLength", operator="lessThanOrEqual",
-                            formula1=str(col.max_length), allow_blank=True)
+        dv = DataValidation(
+            type="textLength",
+            operator="lessThanOrEqual",
+            formula1=str(col.max_length),
+            allow_blank=True,
+        )
         dv.error = f"{col.header}: tối đa {col.max_length} ký tự."
     elif col.help:
         # No constraint to check, but the clerk still gets the input hint.
@@ -320,7 +358,8 @@ def _conditional_formats(ws: Worksheet, spec: SheetSpec) -> None:
             formulas.append(f"AND({_condition(col.blank_when, letters, r)},NOT(ISBLANK({cell})))")
         for formula in formulas:
             ws.conditional_formatting.add(
-                area, FormulaRule(formula=[formula], fill=ERROR_FILL, stopIfTrue=False))
+                area, FormulaRule(formula=[formula], fill=ERROR_FILL, stopIfTrue=False)
+            )
 
 
 def _condition(cond: Condition, letters: dict[str, str], row: int) -> str:
@@ -332,13 +371,17 @@ def _condition(cond: Condition, letters: dict[str, str], row: int) -> str:
 
 
 def _meta_sheet(ws: Worksheet, campaign: Campaign, specs: SpecSet, unit: Unit | None) -> None:
-    values = {
-        "template_id": TEMPLATE_ID, "spec_version": specs.version, "spec_hash": specs.hash,
-        "campaign_id": campaign.id, "period_id": campaign.period.id,
-        "period_label": campaign.period.label, "unit_code": unit.code if unit else "",
-        "tool_version": __version__,
-    }
-    for row, (key, value) in enumerate(values.items(), start=1):
-        write_row(ws, row, [key, value])
+    meta = TemplateMeta(
+        template_id=TEMPLATE_ID,
+        spec_version=str(specs.version),
+        spec_hash=specs.hash,
+        campaign_id=campaign.id,
+        period_id=campaign.period.id,
+        period_label=campaign.period.label,
+        unit_code=unit.code if unit else "",
+        tool_version=__version__,
+    )
+    for row, values in enumerate(meta.rows(), start=1):
+        write_row(ws, row, values)
     ws.sheet_state = "veryHidden"
     ws.protection.sheet = True

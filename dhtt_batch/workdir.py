@@ -6,7 +6,7 @@ import shutil
 from pathlib import Path
 
 from .campaign import default_campaign_path
-from .report_docx import default_docx_template
+from .report.docx import default_docx_template
 from .spec import load_specs
 
 DEFAULT_HTML = Path(__file__).resolve().parent / "defaults" / "bao-cao.html"

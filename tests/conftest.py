@@ -10,9 +10,9 @@ from click.testing import CliRunner
 from openpyxl import Workbook
 
 from dhtt_batch.campaign import Campaign, load_campaign
-from dhtt_batch.fill import fill_template
 from dhtt_batch.spec import SpecSet, load_specs
 from dhtt_batch.template import build_template
+from dhtt_batch.testing import fill_template
 from dhtt_batch.validate import ValidationResult, validate_paths
 
 REPO = Path(__file__).resolve().parent.parent
@@ -30,8 +30,9 @@ def specs() -> SpecSet:
 
 
 @pytest.fixture(scope="session")
-def template_file(tmp_path_factory: pytest.TempPathFactory, campaign: Campaign,
-                  specs: SpecSet) -> Path:
+def template_file(
+    tmp_path_factory: pytest.TempPathFactory, campaign: Campaign, specs: SpecSet
+) -> Path:
     path = tmp_path_factory.mktemp("template") / "template.xlsx"
     build_template(campaign, specs).save(path)
     return path
@@ -57,29 +58,49 @@ def soffice() -> str | None:
 # --- filled workbooks -----------------------------------------------------------------------
 
 VALID_INFO = {
-    "don_vi": "Phòng Tổng hợp", "nguoi_lap": "Lê Thị Hoa", "dien_thoai": "0232 3822 123",
-    "email": "hoa.le@example.gov.vn", "ngay_lap": date(2025, 12, 10),
+    "don_vi": "Phòng Tổng hợp",
+    "nguoi_lap": "Lê Thị Hoa",
+    "dien_thoai": "0232 3822 123",
+    "email": "hoa.le@example.gov.vn",
+    "ngay_lap": date(2025, 12, 10),
     "thu_truong": "Nguyễn Văn Nam",
 }
 _COMMON = {
-    "doi_tuong": "Cá nhân", "ho_ten": "Trần Văn Bình", "gioi_tinh": "Nam", "nam_sinh": 1984,
-    "chuc_vu": "Chuyên viên", "don_vi_cong_tac": "Phòng Tổng hợp",
+    "doi_tuong": "Cá nhân",
+    "ho_ten": "Trần Văn Bình",
+    "gioi_tinh": "Nam",
+    "nam_sinh": 1984,
+    "chuc_vu": "Chuyên viên",
+    "don_vi_cong_tac": "Phòng Tổng hợp",
     "giai_doan": "Đang bồi dưỡng",
     "tom_tat_thanh_tich": "Hoàn thành xuất sắc nhiệm vụ hai năm liền, có hai sáng kiến.",
-    "danh_hieu": "Chiến sĩ thi đua cơ sở", "so_quyet_dinh": "45/QĐ-VPUBND",
-    "ngay_quyet_dinh": date(2024, 1, 15), "hinh_thuc_de_nghi": "Biểu dương",
+    "danh_hieu": "Chiến sĩ thi đua cơ sở",
+    "so_quyet_dinh": "45/QĐ-VPUBND",
+    "ngay_quyet_dinh": date(2024, 1, 15),
+    "hinh_thuc_de_nghi": "Biểu dương",
 }
 VALID_ROWS: dict[str, dict[str, object]] = {
-    "a_HCM": {**_COMMON, "noi_dung_dot_pha": "Số hóa quy trình trình ký văn bản điện tử",
-              "muc_do_hoan_thanh": "Hoàn thành xuất sắc nhiệm vụ",
-              "pham_vi_lan_toa": "Toàn cơ quan"},
-    "b_CCHC": {**_COMMON, "ten_mo_hinh": "Tiếp nhận hồ sơ trực tuyến toàn trình",
-               "linh_vuc_cai_cach": "Cải cách thủ tục hành chính", "nam_ap_dung": 2023,
-               "hieu_qua_hai_long": "Rút ngắn 30% thời gian, 97% người dân hài lòng"},
-    "c_CDS": {**_COMMON, "ten_san_pham": "Phần mềm theo dõi nhiệm vụ",
-              "phuc_vu": "Quản lý, điều hành", "nam_su_dung": 2022,
-              "hieu_qua_nang_suat": "Giảm 40% thời gian tổng hợp báo cáo định kỳ",
-              "duong_dan": "https://example.gov.vn/nhiem-vu"},
+    "a_HCM": {
+        **_COMMON,
+        "noi_dung_dot_pha": "Số hóa quy trình trình ký văn bản điện tử",
+        "muc_do_hoan_thanh": "Hoàn thành xuất sắc nhiệm vụ",
+        "pham_vi_lan_toa": "Toàn cơ quan",
+    },
+    "b_CCHC": {
+        **_COMMON,
+        "ten_mo_hinh": "Tiếp nhận hồ sơ trực tuyến toàn trình",
+        "linh_vuc_cai_cach": "Cải cách thủ tục hành chính",
+        "nam_ap_dung": 2023,
+        "hieu_qua_hai_long": "Rút ngắn 30% thời gian, 97% người dân hài lòng",
+    },
+    "c_CDS": {
+        **_COMMON,
+        "ten_san_pham": "Phần mềm theo dõi nhiệm vụ",
+        "phuc_vu": "Quản lý, điều hành",
+        "nam_su_dung": 2022,
+        "hieu_qua_nang_suat": "Giảm 40% thời gian tổng hợp báo cáo định kỳ",
+        "duong_dan": "https://example.gov.vn/nhiem-vu",
+    },
 }
 
 
@@ -88,18 +109,25 @@ def valid_row(sheet: str = "a_HCM", **changes: object) -> dict[str, object]:
 
 
 @pytest.fixture()
-def make_workbook(campaign: Campaign, specs: SpecSet, tmp_path: Path
-                  ) -> Callable[..., Path]:
+def make_workbook(campaign: Campaign, specs: SpecSet, tmp_path: Path) -> Callable[..., Path]:
     """Build a filled template in tmp_path; `edit(wb)` may change it before it is saved."""
 
-    def make(name: str = "HCTC.xlsx", rows: dict[str, list[dict[str, object]]] | None = None,
-             info: dict[str, object] | None = None, unit: str | None = None,
-             edit: Callable[[Workbook], None] | None = None,
-             of_campaign: Campaign | None = None) -> Path:
+    def make(
+        name: str = "HCTC.xlsx",
+        rows: dict[str, list[dict[str, object]]] | None = None,
+        info: dict[str, object] | None = None,
+        unit: str | None = None,
+        edit: Callable[[Workbook], None] | None = None,
+        of_campaign: Campaign | None = None,
+    ) -> Path:
         source = of_campaign or campaign
         wb = build_template(source, specs, source.unit(unit) if unit else None)
-        fill_template(wb, specs, VALID_INFO if info is None else info,
-                      {"a_HCM": [valid_row()]} if rows is None else rows)
+        fill_template(
+            wb,
+            specs,
+            VALID_INFO if info is None else info,
+            {"a_HCM": [valid_row()]} if rows is None else rows,
+        )
         if edit:
             edit(wb)
         path = tmp_path / name
@@ -114,6 +142,7 @@ def make_workbook(campaign: Campaign, specs: SpecSet, tmp_path: Path
 def check(campaign: Campaign, specs: SpecSet) -> Callable[..., ValidationResult]:
     def run(*paths: Path) -> ValidationResult:
         return validate_paths(list(paths), campaign, specs, today=TODAY)
+
     return run
 
 
@@ -127,8 +156,11 @@ def merged_samples(tmp_path_factory: pytest.TempPathFactory) -> Path:
     from dhtt_batch.cli import cli
 
     out = tmp_path_factory.mktemp("merged-samples")
-    result = CliRunner().invoke(cli, ["merge", str(SAMPLE_INBOX), "-o", str(out), "--report",
-                                      "--json"], catch_exceptions=False)
+    result = CliRunner().invoke(
+        cli,
+        ["merge", str(SAMPLE_INBOX), "-o", str(out), "--report", "--json"],
+        catch_exceptions=False,
+    )
     assert result.exit_code == 0
     (out / "stdout.json").write_text(result.stdout, encoding="utf-8")
     return out

@@ -40,19 +40,34 @@ def test_period_kinds_give_ids_and_labels(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("old", "new", "message"),
     [
-        ('kind = "annual"', 'kind = "yearly"',
-         "campaign.toml, mục [period] khóa 'kind': phải là một trong annual, midterm, final."),
+        (
+            'kind = "annual"',
+            'kind = "yearly"',
+            "campaign.toml, mục [period] khóa 'kind': phải là một trong annual, midterm, final.",
+        ),
         ("year = 2025", 'year = "2025"', "campaign.toml, mục [period] khóa 'year': phải là năm"),
         ('code = "TH"', 'code = "Tổng hợp"', "campaign.toml, đơn vị thứ 2: mã 'Tổng hợp' không"),
         ('code = "TH"', 'code = "HCTC"', "campaign.toml, đơn vị thứ 2: mã đơn vị 'HCTC' bị trùng."),
-        ('email = "kinhte.vpubnd@quangbinh.gov.vn"', 'email = "kinhte"',
-         "campaign.toml, đơn vị thứ 3 (KT): địa chỉ thư 'kinhte' không hợp lệ."),
-        ("deadline = 2025-12-20T17:00:00", 'deadline = "20/12/2025"',
-         "campaign.toml, mục [period] khóa 'deadline': phải là ngày giờ"),
-        ('signer_name = "Phạm Thị Hồng Lê"', 'signer_name = ""',
-         "campaign.toml, mục [report] khóa 'signer_name': không được để trống."),
-        ('name = "Văn phòng UBND tỉnh Quảng Bình"', "name = Văn phòng",
-         "campaign.toml không đúng định dạng TOML"),
+        (
+            'email = "kinhte.vpubnd@quangbinh.gov.vn"',
+            'email = "kinhte"',
+            "campaign.toml, đơn vị thứ 3 (KT): địa chỉ thư 'kinhte' không hợp lệ.",
+        ),
+        (
+            "deadline = 2025-12-20T17:00:00",
+            'deadline = "20/12/2025"',
+            "campaign.toml, mục [period] khóa 'deadline': phải là ngày giờ",
+        ),
+        (
+            'signer_name = "Phạm Thị Hồng Lê"',
+            'signer_name = ""',
+            "campaign.toml, mục [report] khóa 'signer_name': không được để trống.",
+        ),
+        (
+            'name = "Văn phòng UBND tỉnh Quảng Bình"',
+            "name = Văn phòng",
+            "campaign.toml không đúng định dạng TOML",
+        ),
     ],
 )
 def test_broken_campaign_names_the_key(tmp_path: Path, old: str, new: str, message: str) -> None:

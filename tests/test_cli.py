@@ -35,10 +35,12 @@ def test_template_writes_one_file(runner: CliRunner, tmp_path: Path) -> None:
     assert "a_HCM" in openpyxl.load_workbook(target).sheetnames
 
 
-def test_template_all_units_writes_one_file_per_roster_unit(runner: CliRunner,
-                                                           tmp_path: Path) -> None:
-    result = runner.invoke(cli, ["template", "--all-units", "-o", str(tmp_path / "units")],
-                           catch_exceptions=False)
+def test_template_all_units_writes_one_file_per_roster_unit(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    result = runner.invoke(
+        cli, ["template", "--all-units", "-o", str(tmp_path / "units")], catch_exceptions=False
+    )
     assert result.exit_code == 0
     names = sorted(p.name for p in (tmp_path / "units").iterdir())
     assert "bieu-mau-2025-HCTC.xlsx" in names and len(names) == 10
@@ -72,8 +74,9 @@ def test_init_creates_an_editable_workdir(runner: CliRunner, tmp_path: Path) -> 
     assert "campaign.toml đã có; không ghi đè." in again.output
 
 
-@pytest.mark.parametrize("args", [["template"], ["template", "--unit", "HCTC", "--all-units",
-                                                  "-o", "x"]])
+@pytest.mark.parametrize(
+    "args", [["template"], ["template", "--unit", "HCTC", "--all-units", "-o", "x"]]
+)
 def test_usage_errors_exit_2(runner: CliRunner, args: list[str]) -> None:
     assert runner.invoke(cli, args).exit_code == 2
 
@@ -86,12 +89,27 @@ def test_readme_documents_every_finding_code() -> None:
 
 def test_the_installed_command_flushes_its_output_and_exit_code(tmp_path: Path) -> None:
     """main() ends the process without tearing down its objects; nothing printed may be lost."""
-    proc = subprocess.run([sys.executable, "-m", "dhtt_batch.cli", "merge", str(SAMPLE_INBOX),
-                           "-o", str(tmp_path / "out"), "--json"],
-                          capture_output=True, text=True, timeout=300)
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "dhtt_batch.cli",
+            "merge",
+            str(SAMPLE_INBOX),
+            "-o",
+            str(tmp_path / "out"),
+            "--json",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert proc.returncode == 0, proc.stderr
     assert json.loads(proc.stdout)["totals"]["rows_read"] == 17
-    missing = subprocess.run([sys.executable, "-m", "dhtt_batch.cli", "validate",
-                              str(tmp_path / "nothing-here")], capture_output=True, text=True)
+    missing = subprocess.run(
+        [sys.executable, "-m", "dhtt_batch.cli", "validate", str(tmp_path / "nothing-here")],
+        capture_output=True,
+        text=True,
+    )
     assert missing.returncode == 2
     assert "Lỗi: Không tìm thấy" in missing.stderr

@@ -21,7 +21,8 @@ def test_clean_files_exit_0(make_workbook: Make, runner: CliRunner) -> None:
 
 
 def test_json_is_the_only_thing_on_stdout_and_matches_the_format(
-        make_workbook: Make, runner: CliRunner) -> None:
+    make_workbook: Make, runner: CliRunner
+) -> None:
     path = make_workbook(rows={"b_CCHC": [valid_row("b_CCHC", gioi_tinh=None)]})
     result = runner.invoke(cli, ["validate", "--json", str(path)])
     assert result.exit_code == 1
@@ -29,12 +30,24 @@ def test_json_is_the_only_thing_on_stdout_and_matches_the_format(
     finding = document["files"][0]["findings"][0]
     assert list(finding) == FINDING_KEYS
     assert finding == {
-        "file": path.as_posix(), "unit": "TH", "sheet": "b_CCHC", "cell": "D8", "row": 8,
-        "column": "Giới tính", "code": "required_when", "severity": "error",
+        "file": path.as_posix(),
+        "unit": "TH",
+        "sheet": "b_CCHC",
+        "cell": "D8",
+        "row": 8,
+        "column": "Giới tính",
+        "code": "required_when",
+        "severity": "error",
         "message": "Cá nhân phải ghi Giới tính (Nam hoặc Nữ).",
     }
-    assert document["totals"] == {"files": 1, "errors": 1, "warnings": 0, "rows_read": 1,
-                                  "rows_accepted": 0, "rows_rejected": 1}
+    assert document["totals"] == {
+        "files": 1,
+        "errors": 1,
+        "warnings": 0,
+        "rows_read": 1,
+        "rows_accepted": 0,
+        "rows_rejected": 1,
+    }
 
 
 def test_warnings_alone_exit_0(make_workbook: Make, runner: CliRunner) -> None:
@@ -45,14 +58,17 @@ def test_warnings_alone_exit_0(make_workbook: Make, runner: CliRunner) -> None:
 
 
 def test_folder_is_searched_and_a_bad_file_does_not_stop_the_batch(
-        make_workbook: Make, runner: CliRunner, tmp_path: Path) -> None:
+    make_workbook: Make, runner: CliRunner, tmp_path: Path
+) -> None:
     make_workbook(name="inbox/a.xlsx")
     (tmp_path / "inbox" / "b.xlsx").write_bytes(b"")
     result = runner.invoke(cli, ["validate", "--json", str(tmp_path / "inbox")])
     assert result.exit_code == 1
     files = json.loads(result.stdout)["files"]
-    assert [(Path(f["path"]).name, f["valid"]) for f in files] == [("a.xlsx", True),
-                                                                    ("b.xlsx", False)]
+    assert [(Path(f["path"]).name, f["valid"]) for f in files] == [
+        ("a.xlsx", True),
+        ("b.xlsx", False),
+    ]
 
 
 def test_missing_path_is_exit_2(runner: CliRunner, tmp_path: Path) -> None:

@@ -10,8 +10,8 @@ import openpyxl
 from click.testing import CliRunner
 
 from dhtt_batch.cli import cli
-from dhtt_batch.layout import FIRST_DATA_ROW
-from dhtt_batch.outputs.feedback import AUTHOR, FIXES_SHEET
+from dhtt_batch.formats.template_layout import FIRST_DATA_ROW
+from dhtt_batch.outputs.feedback.parts import AUTHOR, FIXES_SHEET
 
 from .conftest import valid_row
 
@@ -24,10 +24,10 @@ def _feedback(runner: CliRunner, source: Path, out: Path) -> openpyxl.Workbook:
     return openpyxl.load_workbook(out / f"{source.stem}-phan-hoi.xlsx")
 
 
-def test_bad_cells_are_red_with_a_comment_and_listed(make_workbook: Make, tmp_path: Path,
-                                                     runner: CliRunner) -> None:
-    source = make_workbook(rows={"a_HCM": [valid_row(), valid_row(ho_ten="Lê C",
-                                                                   gioi_tinh=None)]})
+def test_bad_cells_are_red_with_a_comment_and_listed(
+    make_workbook: Make, tmp_path: Path, runner: CliRunner
+) -> None:
+    source = make_workbook(rows={"a_HCM": [valid_row(), valid_row(ho_ten="Lê C", gioi_tinh=None)]})
     before = hashlib.sha256(source.read_bytes()).hexdigest()
     wb = _feedback(runner, source, tmp_path / "fb")
     assert hashlib.sha256(source.read_bytes()).hexdigest() == before
@@ -37,18 +37,26 @@ def test_bad_cells_are_red_with_a_comment_and_listed(make_workbook: Make, tmp_pa
     assert "Cá nhân phải ghi Giới tính (Nam hoặc Nữ)." in cell.comment.text
     fixes = wb[FIXES_SHEET]
     assert wb.sheetnames[0] == FIXES_SHEET
-    assert [c.value for c in fixes[4]] == [1, "a_HCM", f"D{FIRST_DATA_ROW + 1}", "Giới tính",
-                                          "Lỗi", "Cá nhân phải ghi Giới tính (Nam hoặc Nữ)."]
+    assert [c.value for c in fixes[4]] == [
+        1,
+        "a_HCM",
+        f"D{FIRST_DATA_ROW + 1}",
+        "Giới tính",
+        "Lỗi",
+        "Cá nhân phải ghi Giới tính (Nam hoặc Nữ).",
+    ]
     assert fixes["C4"].hyperlink.location == f"'a_HCM'!D{FIRST_DATA_ROW + 1}"
 
 
-def test_feedback_keeps_the_units_validations(make_workbook: Make, tmp_path: Path,
-                                              runner: CliRunner) -> None:
+def test_feedback_keeps_the_units_validations(
+    make_workbook: Make, tmp_path: Path, runner: CliRunner
+) -> None:
     source = make_workbook(rows={"a_HCM": [valid_row(gioi_tinh="nam giới")]})
     wb = _feedback(runner, source, tmp_path / "fb")
     original = openpyxl.load_workbook(source)
-    assert len(wb["a_HCM"].data_validations.dataValidation) == \
-        len(original["a_HCM"].data_validations.dataValidation)
+    assert len(wb["a_HCM"].data_validations.dataValidation) == len(
+        original["a_HCM"].data_validations.dataValidation
+    )
     assert wb["a_HCM"].protection.sheet is True
 
 
@@ -61,8 +69,9 @@ def test_file_level_findings_appear_on_the_list(tmp_path: Path, runner: CliRunne
     assert "không phải bảng tính" in row[5]
 
 
-def test_resubmitted_feedback_copy_loses_old_marks(make_workbook: Make, tmp_path: Path,
-                                                   runner: CliRunner) -> None:
+def test_resubmitted_feedback_copy_loses_old_marks(
+    make_workbook: Make, tmp_path: Path, runner: CliRunner
+) -> None:
     source = make_workbook(rows={"a_HCM": [valid_row(gioi_tinh=None)]})
     wb = _feedback(runner, source, tmp_path / "fb")
     wb["a_HCM"][f"D{FIRST_DATA_ROW}"].value = "Nam"

@@ -14,15 +14,15 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from dhtt_batch.campaign import Campaign
-from dhtt_batch.cells import column_letters, column_number
-from dhtt_batch.fill import fill_template
 from dhtt_batch.findings import Finding, make_finding
-from dhtt_batch.layout import FIRST_DATA_ROW
-from dhtt_batch.outputs.feedback_parts import AUTHOR, FIXES_SHEET
-from dhtt_batch.outputs.feedback_patch import _legacy_drawing_position, patched_copy
+from dhtt_batch.formats.template_layout import FIRST_DATA_ROW
+from dhtt_batch.outputs.feedback.parts import AUTHOR, FIXES_SHEET
+from dhtt_batch.outputs.feedback.patch import _legacy_drawing_position, patched_copy
 from dhtt_batch.reader import _sheet_parts
 from dhtt_batch.spec import SpecSet
 from dhtt_batch.template import build_template
+from dhtt_batch.testing import fill_template
+from dhtt_batch.xlsx.cells import column_letters, column_number
 
 from .conftest import VALID_INFO, valid_row
 
@@ -30,8 +30,9 @@ Make = Callable[..., Path]
 
 
 def _finding(cell: str, code: str = "choice", sheet: str = "a_HCM") -> Finding:
-    return make_finding(code, "x.xlsx", sheet=sheet, cell=cell, column="Cột",
-                        value="giá trị <&>", expected="Nam")
+    return make_finding(
+        code, "x.xlsx", sheet=sheet, cell=cell, column="Cột", value="giá trị <&>", expected="Nam"
+    )
 
 
 def _open(data: bytes, tmp_path: Path) -> openpyxl.Workbook:
@@ -67,22 +68,32 @@ def test_unchanged_parts_are_kept_byte_for_byte(make_workbook: Make, tmp_path: P
     copy = tmp_path / "copy.xlsx"
     copy.write_bytes(data)
     with zipfile.ZipFile(source) as before, zipfile.ZipFile(copy) as after:
-        changed = {"xl/workbook.xml", "xl/_rels/workbook.xml.rels", "xl/styles.xml",
-                   "[Content_Types].xml"}
+        changed = {
+            "xl/workbook.xml",
+            "xl/_rels/workbook.xml.rels",
+            "xl/styles.xml",
+            "[Content_Types].xml",
+        }
         for info in before.infolist():
             if info.filename in changed or "sheet" in info.filename:
                 continue
             assert after.read(info.filename) == before.read(info.filename), info.filename
         marked = _sheet_parts(before)["a_HCM"]
-        untouched = [n for n in before.namelist() if n.startswith("xl/worksheets/sheet")
-                     and n != marked and 'tabSelected="1"' not in before.read(n).decode()]
+        untouched = [
+            n
+            for n in before.namelist()
+            if n.startswith("xl/worksheets/sheet")
+            and n != marked
+            and 'tabSelected="1"' not in before.read(n).decode()
+        ]
         assert len(untouched) >= 4
         for name in untouched:
             assert after.read(name) == before.read(name), name
 
 
-def test_returned_feedback_copy_is_left_to_the_openpyxl_path(make_workbook: Make,
-                                                             tmp_path: Path) -> None:
+def test_returned_feedback_copy_is_left_to_the_openpyxl_path(
+    make_workbook: Make, tmp_path: Path
+) -> None:
     source = make_workbook()
     data = patched_copy(source, [_finding(f"D{FIRST_DATA_ROW}")])
     assert data is not None
@@ -92,8 +103,7 @@ def test_returned_feedback_copy_is_left_to_the_openpyxl_path(make_workbook: Make
 
 
 @pytest.fixture(scope="module")
-def filled(tmp_path_factory: pytest.TempPathFactory, campaign: Campaign,
-           specs: SpecSet) -> Path:
+def filled(tmp_path_factory: pytest.TempPathFactory, campaign: Campaign, specs: SpecSet) -> Path:
     wb = build_template(campaign, specs)
     fill_template(wb, specs, VALID_INFO, {"a_HCM": [valid_row(), valid_row(gioi_tinh=None)]})
     path = tmp_path_factory.mktemp("filled") / "HCTC.xlsx"
@@ -102,10 +112,14 @@ def filled(tmp_path_factory: pytest.TempPathFactory, campaign: Campaign,
 
 
 @settings(max_examples=15, deadline=None)
-@given(st.sets(st.tuples(st.integers(1, 30), st.integers(FIRST_DATA_ROW, 600)), min_size=1,
-               max_size=12))
+@given(
+    st.sets(
+        st.tuples(st.integers(1, 30), st.integers(FIRST_DATA_ROW, 600)), min_size=1, max_size=12
+    )
+)
 def test_any_set_of_cells_is_marked_and_rows_stay_in_order(
-        filled: Path, places: set[tuple[int, int]]) -> None:
+    filled: Path, places: set[tuple[int, int]]
+) -> None:
     refs = [f"{column_letters(col)}{row}" for col, row in sorted(places)]
     data = patched_copy(filled, [_finding(r) for r in refs])
     assert data is not None
@@ -124,9 +138,11 @@ def test_any_set_of_cells_is_marked_and_rows_stay_in_order(
 
 
 def test_comments_drawing_goes_before_the_sheets_own_extension_list() -> None:
-    xml = ('<worksheet xmlns="m"><sheetData/><conditionalFormatting sqref="A1"><cfRule '
-           'type="expression"><extLst><ext uri="x"/></extLst></cfRule></conditionalFormatting>'
-           '<pageMargins/><extLst><ext uri="y"/></extLst></worksheet>')
-    assert xml[_legacy_drawing_position(xml):].startswith('<extLst><ext uri="y"/>')
+    xml = (
+        '<worksheet xmlns="m"><sheetData/><conditionalFormatting sqref="A1"><cfRule '
+        'type="expression"><extLst><ext uri="x"/></extLst></cfRule></conditionalFormatting>'
+        '<pageMargins/><extLst><ext uri="y"/></extLst></worksheet>'
+    )
+    assert xml[_legacy_drawing_position(xml) :].startswith('<extLst><ext uri="y"/>')
     plain = '<worksheet xmlns="m"><sheetData/><pageMargins/><tableParts count="0"/></worksheet>'
-    assert plain[_legacy_drawing_position(plain):].startswith("<tableParts")
+    assert plain[_legacy_drawing_position(plain) :].startswith("<tableParts")

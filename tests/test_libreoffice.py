@@ -21,17 +21,29 @@ pytestmark = pytest.mark.skipif(soffice() is None, reason="LibreOffice (soffice)
 def convert(source: Path, fmt: str, outdir: Path) -> Path:
     outdir.mkdir(parents=True, exist_ok=True)
     result = subprocess.run(
-        [str(soffice()), "--headless", "--norestore", f"-env:UserInstallation=file://{outdir}/lo",
-         "--convert-to", fmt, "--outdir", str(outdir), str(source)],
-        capture_output=True, text=True, timeout=180,
+        [
+            str(soffice()),
+            "--headless",
+            "--norestore",
+            f"-env:UserInstallation=file://{outdir}/lo",
+            "--convert-to",
+            fmt,
+            "--outdir",
+            str(outdir),
+            str(source),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=180,
     )
     target = outdir / f"{source.stem}.{fmt.split(':')[0]}"
     assert result.returncode == 0 and target.exists(), result.stderr
     return target
 
 
-def test_template_survives_a_round_trip_through_ods(template_file: Path, tmp_path: Path,
-                                                    specs: SpecSet) -> None:
+def test_template_survives_a_round_trip_through_ods(
+    template_file: Path, tmp_path: Path, specs: SpecSet
+) -> None:
     ods = convert(template_file, "ods", tmp_path / "ods")
     back = convert(ods, "xlsx", tmp_path / "back")
     wb = openpyxl.load_workbook(back)
@@ -42,13 +54,15 @@ def test_template_survives_a_round_trip_through_ods(template_file: Path, tmp_pat
 
 
 def test_same_content_saved_by_libreoffice_gives_the_same_findings(
-        make_workbook: Callable[..., Path], check: Callable[..., ValidationResult],
-        tmp_path: Path) -> None:
+    make_workbook: Callable[..., Path], check: Callable[..., ValidationResult], tmp_path: Path
+) -> None:
     rows = {
-        "a_HCM": [valid_row(), valid_row(ho_ten="Lê C", gioi_tinh=None),
-                  valid_row(ho_ten="Hà D", nam_sinh="một chín tám lăm")],
-        "b_CCHC": [valid_row("b_CCHC", linh_vuc_cai_cach="thủ tục",
-                             ngay_quyet_dinh="05/01/2024")],
+        "a_HCM": [
+            valid_row(),
+            valid_row(ho_ten="Lê C", gioi_tinh=None),
+            valid_row(ho_ten="Hà D", nam_sinh="một chín tám lăm"),
+        ],
+        "b_CCHC": [valid_row("b_CCHC", linh_vuc_cai_cach="thủ tục", ngay_quyet_dinh="05/01/2024")],
         "c_CDS": [valid_row("c_CDS", ho_ten="NguyÔn V¨n An", duong_dan="www.x.vn")],
     }
     source = make_workbook(rows=rows)
@@ -62,7 +76,8 @@ def test_same_content_saved_by_libreoffice_gives_the_same_findings(
 
 
 def test_feedback_copy_and_consolidated_workbook_open_in_libreoffice(
-        merged_samples: Path, tmp_path: Path) -> None:
+    merged_samples: Path, tmp_path: Path
+) -> None:
     consolidated = convert(merged_samples / "tong-hop-2025.xlsx", "ods", tmp_path / "c")
     assert consolidated.stat().st_size > 0
     feedback = sorted((merged_samples / "feedback").glob("*.xlsx"))

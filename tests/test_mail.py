@@ -32,8 +32,9 @@ Make = Callable[..., Path]
 XLSX = ("application", "vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
 
-def message(sender: str, subject: str, attachments: list[tuple[str, bytes]],
-            msgid: str) -> EmailMessage:
+def message(
+    sender: str, subject: str, attachments: list[tuple[str, bytes]], msgid: str
+) -> EmailMessage:
     msg = EmailMessage()
     msg["From"], msg["To"], msg["Subject"] = sender, "hctc.vpubnd@quangbinh.gov.vn", subject
     msg["Date"] = "Fri, 12 Dec 2025 09:30:00 +0700"
@@ -58,37 +59,52 @@ def rfc2047_attachment(msg: EmailMessage, name: str, data: bytes) -> None:
 def workbook_bytes(make_workbook: Make) -> Callable[..., bytes]:
     def build(name: str = "x.xlsx", **kwargs: object) -> bytes:
         return make_workbook(name=f"src/{name}", **kwargs).read_bytes()
+
     return build
 
 
 @pytest.fixture()
 def messages(workbook_bytes: Callable[..., bytes]) -> list[EmailMessage]:
     kt = workbook_bytes("kt.xlsx", info={**VALID_INFO, "don_vi": None})
-    nc = workbook_bytes("nc.xlsx", info={**VALID_INFO, "don_vi": None},
-                        rows={"a_HCM": []})
+    nc = workbook_bytes("nc.xlsx", info={**VALID_INFO, "don_vi": None}, rows={"a_HCM": []})
     zipped = io.BytesIO()
     with zipfile.ZipFile(zipped, "w") as archive:
         archive.writestr("bieu mau/Nội chính.xlsx", nc)
         archive.writestr("ghi-chu.txt", "xin gửi")
-    first = message("Phòng Kinh tế <kinhte.vpubnd@quangbinh.gov.vn>", "Đăng ký ĐHTT 2025",
-                    [("Biểu mẫu Phòng Kinh tế.xlsx", kt), ("cong-van.pdf", b"%PDF-1.4"),
-                     ("../../x.xlsx", kt)], "<m1@kt>")
-    second = message("noichinh.vpubnd@quangbinh.gov.vn", "Gửi biểu mẫu",
-                     [("bieu-mau.zip", zipped.getvalue())], "<m2@nc>")
+    first = message(
+        "Phòng Kinh tế <kinhte.vpubnd@quangbinh.gov.vn>",
+        "Đăng ký ĐHTT 2025",
+        [("Biểu mẫu Phòng Kinh tế.xlsx", kt), ("cong-van.pdf", b"%PDF-1.4"), ("../../x.xlsx", kt)],
+        "<m1@kt>",
+    )
+    second = message(
+        "noichinh.vpubnd@quangbinh.gov.vn",
+        "Gửi biểu mẫu",
+        [("bieu-mau.zip", zipped.getvalue())],
+        "<m2@nc>",
+    )
     rfc2047_attachment(second, "Phòng Nội chính bản 2.xlsx", kt)
     third = message("someone@example.vn", "Không có đính kèm", [], "<m3@x>")
     return [first, second, third]
 
 
 def read_sidecars(inbox: Path) -> dict[str, dict]:
-    return {p.name.removesuffix(".meta.json"): json.loads(p.read_text(encoding="utf-8"))
-            for p in inbox.glob("*.meta.json")}
+    return {
+        p.name.removesuffix(".meta.json"): json.loads(p.read_text(encoding="utf-8"))
+        for p in inbox.glob("*.meta.json")
+    }
 
 
-def collect(runner: CliRunner, source: str | Path, inbox: Path, *extra: str,
-            env: dict[str, str] | None = None) -> str:
-    result = runner.invoke(cli, ["collect", str(source), "-o", str(inbox), *extra], env=env,
-                           catch_exceptions=False)
+def collect(
+    runner: CliRunner,
+    source: str | Path,
+    inbox: Path,
+    *extra: str,
+    env: dict[str, str] | None = None,
+) -> str:
+    result = runner.invoke(
+        cli, ["collect", str(source), "-o", str(inbox), *extra], env=env, catch_exceptions=False
+    )
     assert result.exit_code == 0, result.output
     return result.output
 
@@ -120,8 +136,9 @@ def test_eml_folder(messages: list[EmailMessage], runner: CliRunner, tmp_path: P
     assert "lưu 0 tệp" in again and "Không có tệp mới." in again
 
 
-def test_mbox_and_rfc2047_names(messages: list[EmailMessage], runner: CliRunner,
-                                tmp_path: Path) -> None:
+def test_mbox_and_rfc2047_names(
+    messages: list[EmailMessage], runner: CliRunner, tmp_path: Path
+) -> None:
     box = mailbox.mbox(str(tmp_path / "hop-thu.mbox"))
     for msg in messages:
         box.add(msg)
@@ -132,49 +149,60 @@ def test_mbox_and_rfc2047_names(messages: list[EmailMessage], runner: CliRunner,
     assert (tmp_path / "hop-thu.mbox").read_bytes() == before
 
 
-def test_maildir_then_merge_attributes_units_by_sender(messages: list[EmailMessage],
-                                                       runner: CliRunner, tmp_path: Path
-                                                       ) -> None:
+def test_maildir_then_merge_attributes_units_by_sender(
+    messages: list[EmailMessage], runner: CliRunner, tmp_path: Path
+) -> None:
     box = mailbox.Maildir(str(tmp_path / "Maildir"))
     for msg in messages:
         box.add(msg)
     collect(runner, tmp_path / "Maildir", tmp_path / "inbox")
     check_inbox(tmp_path / "inbox")
-    result = runner.invoke(cli, ["merge", str(tmp_path / "inbox"), "-o", str(tmp_path / "out"),
-                                 "--json", "--reply-drafts"], catch_exceptions=False)
+    result = runner.invoke(
+        cli,
+        ["merge", str(tmp_path / "inbox"), "-o", str(tmp_path / "out"), "--json", "--reply-drafts"],
+        catch_exceptions=False,
+    )
     files = {Path(f["path"]).name: f for f in json.loads(result.stdout)["files"]}
     assert files["Biểu mẫu Phòng Kinh tế.xlsx"]["unit"] == "KT"
     assert files["Biểu mẫu Phòng Kinh tế.xlsx"]["unit_from"] == "sender"
     assert files["Nội chính.xlsx"]["unit"] == "NC"
     drafts = tmp_path / "out" / "thu-tra-loi"
-    reply = email.message_from_bytes((drafts / "KT-tra-loi.eml").read_bytes(),
-                                     policy=email.policy.default)
+    reply = email.message_from_bytes(
+        (drafts / "KT-tra-loi.eml").read_bytes(), policy=email.policy.default
+    )
     assert reply["To"] == "Phòng Kinh tế <kinhte.vpubnd@quangbinh.gov.vn>"
     assert reply["In-Reply-To"] == "<m1@kt>" and reply["Subject"] == "Re: Đăng ký ĐHTT 2025"
     attachments = [p.get_filename() for p in reply.iter_attachments()]
     assert attachments == ["KT-Biểu mẫu Phòng Kinh tế-phan-hoi.xlsx"]
     assert "lỗi cần sửa" in reply.get_body(("plain",)).get_content()
-    reminder = email.message_from_bytes((drafts / "THCB-nhac-nop.eml").read_bytes(),
-                                        policy=email.policy.default)
+    reminder = email.message_from_bytes(
+        (drafts / "THCB-nhac-nop.eml").read_bytes(), policy=email.policy.default
+    )
     assert "thcb.vpubnd@quangbinh.gov.vn" in reminder["To"]
-    assert [p.get_filename() for p in reminder.iter_attachments()] == [
-        "bieu-mau-2025-THCB.xlsx"]
+    assert [p.get_filename() for p in reminder.iter_attachments()] == ["bieu-mau-2025-THCB.xlsx"]
     assert reminder["X-Unsent"] == "1"
 
 
-@pytest.mark.parametrize(("raw", "safe"), [
-    ("../../x.xlsx", "x.xlsx"), ("..\\..\\win.xlsx", "win.xlsx"), ("CON.xlsx", "tep-CON.xlsx"),
-    ("a\x00b<c>.xlsx", "a_b_c_.xlsx"), ("Nguye\u0302\u0303n.xlsx", "Nguyễn.xlsx"),
-    ("..", "tep-dinh-kem"),
-])
+@pytest.mark.parametrize(
+    ("raw", "safe"),
+    [
+        ("../../x.xlsx", "x.xlsx"),
+        ("..\\..\\win.xlsx", "win.xlsx"),
+        ("CON.xlsx", "tep-CON.xlsx"),
+        ("a\x00b<c>.xlsx", "a_b_c_.xlsx"),
+        ("Nguye\u0302\u0303n.xlsx", "Nguyễn.xlsx"),
+        ("..", "tep-dinh-kem"),
+    ],
+)
 def test_safe_names(raw: str, safe: str) -> None:
     assert safe_name(raw) == safe
 
 
 # --- a real IMAP server -------------------------------------------------------------------------
 
-DOVECOT = shutil.which("dovecot") or (Path("/usr/sbin/dovecot") if Path(
-    "/usr/sbin/dovecot").exists() else None)
+DOVECOT = shutil.which("dovecot") or (
+    Path("/usr/sbin/dovecot") if Path("/usr/sbin/dovecot").exists() else None
+)
 CONFIG = """protocols = imap
 listen = 127.0.0.1
 base_dir = {root}/run
@@ -219,15 +247,34 @@ def dovecot(tmp_path: Path, messages: list[EmailMessage]) -> Iterator[dict[str, 
     root.chmod(0o755)
     for folder in ("state", "run", "home/hctc"):
         (root / folder).mkdir(parents=True)
-    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
-                    "-keyout", str(root / "key.pem"), "-out", str(root / "cert.pem"), "-subj",
-                    "/CN=localhost", "-addext", "subjectAltName=IP:127.0.0.1"],
-                   check=True, capture_output=True)
+    subprocess.run(
+        [
+            "openssl",
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-days",
+            "1",
+            "-keyout",
+            str(root / "key.pem"),
+            "-out",
+            str(root / "cert.pem"),
+            "-subj",
+            "/CN=localhost",
+            "-addext",
+            "subjectAltName=IP:127.0.0.1",
+        ],
+        check=True,
+        capture_output=True,
+    )
     (root / "users").write_text("hctc:{PLAIN}mat-khau-thu::::::\n")
     box = mailbox.Maildir(str(root / "home" / "hctc" / "Maildir"))
     for msg in messages:
         box.add(msg)
     import pwd
+
     nobody = pwd.getpwnam("nobody")
     for path in [root / "home", *(root / "home").rglob("*")]:
         os.chown(path, nobody.pw_uid, nobody.pw_gid)
@@ -250,8 +297,11 @@ def dovecot(tmp_path: Path, messages: list[EmailMessage]) -> Iterator[dict[str, 
 
 def mailbox_state(server: dict[str, object]) -> list[tuple[bytes, bytes]]:
     context = ssl.create_default_context(cafile=str(server["cafile"]))
-    client = imaplib.IMAP4_SSL("127.0.0.1", int(server["imaps"]),  # type: ignore[call-overload]
-                               ssl_context=context)
+    client = imaplib.IMAP4_SSL(
+        "127.0.0.1",
+        int(server["imaps"]),  # type: ignore[call-overload]
+        ssl_context=context,
+    )
     client.login("hctc", "mat-khau-thu")
     client.select("INBOX", readonly=True)
     _, data = client.fetch("1:*", "(FLAGS BODY.PEEK[HEADER.FIELDS (MESSAGE-ID)])")
@@ -260,23 +310,39 @@ def mailbox_state(server: dict[str, object]) -> list[tuple[bytes, bytes]]:
 
 
 @pytest.mark.parametrize("scheme", ["imaps", "imap"])
-def test_collect_from_imap_leaves_the_mailbox_unchanged(dovecot: dict[str, object],
-                                                        runner: CliRunner, tmp_path: Path,
-                                                        scheme: str) -> None:
+def test_collect_from_imap_leaves_the_mailbox_unchanged(
+    dovecot: dict[str, object], runner: CliRunner, tmp_path: Path, scheme: str
+) -> None:
     before = mailbox_state(dovecot)
     assert len(before) == 3
     port = dovecot[scheme]
-    collect(runner, f"{scheme}://hctc@127.0.0.1:{port}/INBOX", tmp_path / "inbox",
-            "--cafile", str(dovecot["cafile"]), env={"DHTT_IMAP_PASSWORD": "mat-khau-thu"})
+    collect(
+        runner,
+        f"{scheme}://hctc@127.0.0.1:{port}/INBOX",
+        tmp_path / "inbox",
+        "--cafile",
+        str(dovecot["cafile"]),
+        env={"DHTT_IMAP_PASSWORD": "mat-khau-thu"},
+    )
     check_inbox(tmp_path / "inbox")
     assert mailbox_state(dovecot) == before
     assert all(b"\\Seen" not in flags for flags, _ in before)
 
 
-def test_imap_wrong_password_is_a_clear_message(dovecot: dict[str, object], runner: CliRunner,
-                                                tmp_path: Path) -> None:
-    result = runner.invoke(cli, ["collect", f"imaps://hctc@127.0.0.1:{dovecot['imaps']}/INBOX",
-                                 "-o", str(tmp_path / "inbox"), "--cafile",
-                                 str(dovecot["cafile"])], env={"DHTT_IMAP_PASSWORD": "sai"})
+def test_imap_wrong_password_is_a_clear_message(
+    dovecot: dict[str, object], runner: CliRunner, tmp_path: Path
+) -> None:
+    result = runner.invoke(
+        cli,
+        [
+            "collect",
+            f"imaps://hctc@127.0.0.1:{dovecot['imaps']}/INBOX",
+            "-o",
+            str(tmp_path / "inbox"),
+            "--cafile",
+            str(dovecot["cafile"]),
+        ],
+        env={"DHTT_IMAP_PASSWORD": "sai"},
+    )
     assert result.exit_code == 2
     assert "Lỗi khi đọc hộp thư IMAP 127.0.0.1" in result.output

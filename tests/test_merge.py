@@ -20,9 +20,10 @@ from openpyxl import Workbook
 
 from dhtt_batch.campaign import Campaign
 from dhtt_batch.cli import cli
-from dhtt_batch.layout import CONSOLIDATED_HEADER_ROW, FIRST_DATA_ROW, META_SHEET
+from dhtt_batch.formats.consolidated import HEADER_ROW as CONSOLIDATED_HEADER_ROW
+from dhtt_batch.formats.template_layout import FIRST_DATA_ROW, META_SHEET
 from dhtt_batch.merge import merge_inbox
-from dhtt_batch.outputs.run import LOCK_NAME
+from dhtt_batch.outputs.merge_outputs import LOCK_NAME
 from dhtt_batch.spec import SpecSet
 
 from .conftest import TODAY, VALID_INFO, valid_row
@@ -39,12 +40,14 @@ def info_for(campaign: Campaign, code: str, **changes: object) -> dict[str, obje
 
 def sidecar(path: Path, sender: str, received: str) -> None:
     path.with_name(path.name + ".meta.json").write_text(
-        json.dumps({"sender": sender, "received": received}), encoding="utf-8")
+        json.dumps({"sender": sender, "received": received}), encoding="utf-8"
+    )
 
 
 def run_merge_cli(runner: CliRunner, inbox: Path, out: Path, *extra: str) -> dict:
-    result = runner.invoke(cli, ["merge", str(inbox), "-o", str(out), "--json", *extra],
-                           catch_exceptions=False)
+    result = runner.invoke(
+        cli, ["merge", str(inbox), "-o", str(out), "--json", *extra], catch_exceptions=False
+    )
     assert result.exit_code == 0, result.output
     return json.loads(result.stdout)
 
@@ -54,24 +57,32 @@ def by_name(manifest: dict) -> dict[str, dict]:
 
 
 def test_newest_submission_wins_and_older_rows_are_superseded(
-        make_workbook: Make, campaign: Campaign, runner: CliRunner, tmp_path: Path) -> None:
-    first = make_workbook(name="inbox/kt-1.xlsx", unit="KT", info=info_for(campaign, "KT"),
-                          rows={"a_HCM": [valid_row(), valid_row(ho_ten="Lê C")]})
+    make_workbook: Make, campaign: Campaign, runner: CliRunner, tmp_path: Path
+) -> None:
+    first = make_workbook(
+        name="inbox/kt-1.xlsx",
+        unit="KT",
+        info=info_for(campaign, "KT"),
+        rows={"a_HCM": [valid_row(), valid_row(ho_ten="Lê C")]},
+    )
     second = make_workbook(name="inbox/kt-2.xlsx", unit="KT", info=info_for(campaign, "KT"))
     sidecar(first, "kinhte.vpubnd@quangbinh.gov.vn", "2025-12-19T10:00:00+07:00")
     sidecar(second, "kinhte.vpubnd@quangbinh.gov.vn", "2025-12-19T15:00:00+07:00")
     manifest = run_merge_cli(runner, tmp_path / "inbox", tmp_path / "out")
     files = by_name(manifest)
-    assert (files["kt-1.xlsx"]["status"], files["kt-1.xlsx"]["rows_superseded"]) == \
-        ("superseded", 2)
+    assert (files["kt-1.xlsx"]["status"], files["kt-1.xlsx"]["rows_superseded"]) == (
+        "superseded",
+        2,
+    )
     assert [f["code"] for f in files["kt-1.xlsx"]["findings"]] == ["superseded"]
     assert (files["kt-2.xlsx"]["status"], files["kt-2.xlsx"]["rows_accepted"]) == ("accepted", 1)
     unit = next(u for u in manifest["units"] if u["code"] == "KT")
     assert unit["status"] == "valid" and unit["counted"].endswith("kt-2.xlsx")
 
 
-def test_late_file_is_accepted_and_marked(make_workbook: Make, campaign: Campaign,
-                                          runner: CliRunner, tmp_path: Path) -> None:
+def test_late_file_is_accepted_and_marked(
+    make_workbook: Make, campaign: Campaign, runner: CliRunner, tmp_path: Path
+) -> None:
     path = make_workbook(name="inbox/nc.xlsx", unit="NC", info=info_for(campaign, "NC"))
     sidecar(path, "noichinh.vpubnd@quangbinh.gov.vn", "2025-12-20T17:30:00+07:00")
     manifest = run_merge_cli(runner, tmp_path / "inbox", tmp_path / "out")
@@ -81,8 +92,9 @@ def test_late_file_is_accepted_and_marked(make_workbook: Make, campaign: Campaig
     assert next(u for u in manifest["units"] if u["code"] == "NC")["status"] == "late"
 
 
-def test_roster_units_without_files_are_missing(make_workbook: Make, campaign: Campaign,
-                                                runner: CliRunner, tmp_path: Path) -> None:
+def test_roster_units_without_files_are_missing(
+    make_workbook: Make, campaign: Campaign, runner: CliRunner, tmp_path: Path
+) -> None:
     make_workbook(name="inbox/th.xlsx")
     manifest = run_merge_cli(runner, tmp_path / "inbox", tmp_path / "out")
     statuses = {u["code"]: u["status"] for u in manifest["units"]}
@@ -91,8 +103,9 @@ def test_roster_units_without_files_are_missing(make_workbook: Make, campaign: C
     assert len(manifest["units"]) == len(campaign.units)
 
 
-def test_unit_told_by_sender_then_by_file_name(make_workbook: Make, runner: CliRunner,
-                                               tmp_path: Path) -> None:
+def test_unit_told_by_sender_then_by_file_name(
+    make_workbook: Make, runner: CliRunner, tmp_path: Path
+) -> None:
     no_unit = {**VALID_INFO, "don_vi": None}
     by_sender = make_workbook(name="inbox/dang-ky.xlsx", info=no_unit)
     sidecar(by_sender, "Phòng KT <KINHTE.vpubnd@quangbinh.gov.vn>", "2025-12-10T08:00:00")
@@ -106,8 +119,9 @@ def test_unit_told_by_sender_then_by_file_name(make_workbook: Make, runner: CliR
     assert "unit_unknown" in [f["code"] for f in unknown["findings"]]
 
 
-def test_unit_outside_the_roster_is_rejected(make_workbook: Make, runner: CliRunner,
-                                             tmp_path: Path) -> None:
+def test_unit_outside_the_roster_is_rejected(
+    make_workbook: Make, runner: CliRunner, tmp_path: Path
+) -> None:
     make_workbook(name="inbox/x.xlsx", info={**VALID_INFO, "don_vi": "Sở Ngoại vụ"})
     f = by_name(run_merge_cli(runner, tmp_path / "inbox", tmp_path / "out"))["x.xlsx"]
     assert f["status"] == "rejected"
@@ -116,52 +130,95 @@ def test_unit_outside_the_roster_is_rejected(make_workbook: Make, runner: CliRun
 
 
 def test_default_keeps_valid_rows_and_strict_rejects_the_file(
-        make_workbook: Make, runner: CliRunner, tmp_path: Path) -> None:
-    make_workbook(name="inbox/th.xlsx", rows={"a_HCM": [valid_row(), valid_row(
-        ho_ten="Lê C", gioi_tinh=None)]})
+    make_workbook: Make, runner: CliRunner, tmp_path: Path
+) -> None:
+    make_workbook(
+        name="inbox/th.xlsx",
+        rows={"a_HCM": [valid_row(), valid_row(ho_ten="Lê C", gioi_tinh=None)]},
+    )
     lenient = by_name(run_merge_cli(runner, tmp_path / "inbox", tmp_path / "a"))["th.xlsx"]
-    assert (lenient["status"], lenient["rows_accepted"], lenient["rows_rejected"]) == \
-        ("partially_accepted", 1, 1)
-    strict = by_name(run_merge_cli(runner, tmp_path / "inbox", tmp_path / "b",
-                                   "--strict"))["th.xlsx"]
-    assert (strict["status"], strict["rows_accepted"], strict["rows_rejected"]) == \
-        ("rejected", 0, 2)
+    assert (lenient["status"], lenient["rows_accepted"], lenient["rows_rejected"]) == (
+        "partially_accepted",
+        1,
+        1,
+    )
+    strict = by_name(run_merge_cli(runner, tmp_path / "inbox", tmp_path / "b", "--strict"))[
+        "th.xlsx"
+    ]
+    assert (strict["status"], strict["rows_accepted"], strict["rows_rejected"]) == (
+        "rejected",
+        0,
+        2,
+    )
 
 
-def test_likely_duplicates_across_units(make_workbook: Make, campaign: Campaign,
-                                        runner: CliRunner, tmp_path: Path) -> None:
+def test_likely_duplicates_across_units(
+    make_workbook: Make, campaign: Campaign, runner: CliRunner, tmp_path: Path
+) -> None:
     make_workbook(name="inbox/a.xlsx", unit="HCTC", info=info_for(campaign, "HCTC"))
-    make_workbook(name="inbox/b.xlsx", unit="KT", info=info_for(campaign, "KT"),
-                  rows={"a_HCM": [valid_row(ho_ten="trần  văn bình")]})
+    make_workbook(
+        name="inbox/b.xlsx",
+        unit="KT",
+        info=info_for(campaign, "KT"),
+        rows={"a_HCM": [valid_row(ho_ten="trần  văn bình")]},
+    )
     manifest = run_merge_cli(runner, tmp_path / "inbox", tmp_path / "out")
-    assert [(d["name"], d["first"]["unit"], d["second"]["unit"]) for d in
-            manifest["duplicates"]] == [("trần văn bình", "HCTC", "KT")]
+    assert [
+        (d["name"], d["first"]["unit"], d["second"]["unit"]) for d in manifest["duplicates"]
+    ] == [("trần văn bình", "HCTC", "KT")]
     wb = openpyxl.load_workbook(tmp_path / "out" / "tong-hop-2025.xlsx")
     row = [c.value for c in wb["Trùng lặp"][CONSOLIDATED_HEADER_ROW + 1]]
     assert row[:4] == [1, "a_HCM", "trần văn bình", 1984]
 
 
-def test_consolidated_workbook_reads_back_consistent(make_workbook: Make, campaign: Campaign,
-                                                     runner: CliRunner, tmp_path: Path) -> None:
-    make_workbook(name="inbox/a.xlsx", unit="KT", info=info_for(campaign, "KT"), rows={
-        "a_HCM": [valid_row(ho_ten="Trần Văn Bình"), valid_row(ho_ten="Lê Văn An"),
-                  valid_row(ho_ten="Phòng Kinh tế", doi_tuong="Tập thể", gioi_tinh=None,
-                            nam_sinh=None)],
-        "c_CDS": [valid_row("c_CDS")]})
-    make_workbook(name="inbox/b.xlsx", unit="HCTC", info=info_for(campaign, "HCTC"),
-                  rows={"a_HCM": [valid_row(ho_ten="Đỗ Thị Ánh")]})
+def test_consolidated_workbook_reads_back_consistent(
+    make_workbook: Make, campaign: Campaign, runner: CliRunner, tmp_path: Path
+) -> None:
+    make_workbook(
+        name="inbox/a.xlsx",
+        unit="KT",
+        info=info_for(campaign, "KT"),
+        rows={
+            "a_HCM": [
+                valid_row(ho_ten="Trần Văn Bình"),
+                valid_row(ho_ten="Lê Văn An"),
+                valid_row(
+                    ho_ten="Phòng Kinh tế", doi_tuong="Tập thể", gioi_tinh=None, nam_sinh=None
+                ),
+            ],
+            "c_CDS": [valid_row("c_CDS")],
+        },
+    )
+    make_workbook(
+        name="inbox/b.xlsx",
+        unit="HCTC",
+        info=info_for(campaign, "HCTC"),
+        rows={"a_HCM": [valid_row(ho_ten="Đỗ Thị Ánh")]},
+    )
     manifest = run_merge_cli(runner, tmp_path / "inbox", tmp_path / "out")
     wb = openpyxl.load_workbook(tmp_path / "out" / "tong-hop-2025.xlsx")
-    assert wb.sheetnames == ["Tổng hợp", "a_HCM", "b_CCHC", "c_CDS", "Tình hình nộp", "Lỗi",
-                             "Trùng lặp", META_SHEET]
+    assert wb.sheetnames == [
+        "Tổng hợp",
+        "a_HCM",
+        "b_CCHC",
+        "c_CDS",
+        "Tình hình nộp",
+        "Lỗi",
+        "Trùng lặp",
+        META_SHEET,
+    ]
     a = wb["a_HCM"]
     top = CONSOLIDATED_HEADER_ROW
     names = [a.cell(row=r, column=3).value for r in range(top + 1, a.max_row + 1)]
     # roster order (HCTC before KT), tập thể first, then by given name
     assert names == ["Đỗ Thị Ánh", "Phòng Kinh tế", "Lê Văn An", "Trần Văn Bình"]
     assert [c.value for c in a[top]][-4:] == ["Mã đơn vị", "Đơn vị", "Tệp nguồn", "Dòng nguồn"]
-    assert [c.value for c in a[top + 1]][-4:] == ["HCTC", "Phòng Hành chính - Tổ chức",
-                                                 "b.xlsx", FIRST_DATA_ROW]
+    assert [c.value for c in a[top + 1]][-4:] == [
+        "HCTC",
+        "Phòng Hành chính - Tổ chức",
+        "b.xlsx",
+        FIRST_DATA_ROW,
+    ]
     assert a.freeze_panes == f"A{top + 1}" and a.auto_filter.ref
     summary = wb["Tổng hợp"]
     total_row = next(r for r in summary.iter_rows(min_row=top + 1) if r[1].value == "Tổng cộng")
@@ -179,10 +236,13 @@ def test_consolidated_workbook_reads_back_consistent(make_workbook: Make, campai
     assert all(len(r[2]) == 64 for r in inputs)
 
 
-def test_merging_twice_gives_identical_criterion_sheets(make_workbook: Make, runner: CliRunner,
-                                                        tmp_path: Path) -> None:
-    make_workbook(name="inbox/a.xlsx", rows={"a_HCM": [valid_row(ho_ten=n) for n in
-                                                       ("Vũ An", "Lê Bình", "Hà Ánh")]})
+def test_merging_twice_gives_identical_criterion_sheets(
+    make_workbook: Make, runner: CliRunner, tmp_path: Path
+) -> None:
+    make_workbook(
+        name="inbox/a.xlsx",
+        rows={"a_HCM": [valid_row(ho_ten=n) for n in ("Vũ An", "Lê Bình", "Hà Ánh")]},
+    )
     run_merge_cli(runner, tmp_path / "inbox", tmp_path / "one")
     run_merge_cli(runner, tmp_path / "inbox", tmp_path / "two")
     one = openpyxl.load_workbook(tmp_path / "one" / "tong-hop-2025.xlsx")
@@ -191,8 +251,9 @@ def test_merging_twice_gives_identical_criterion_sheets(make_workbook: Make, run
         assert list(one[sheet].values) == list(two[sheet].values)
 
 
-def test_formula_looking_input_is_text_in_every_output(make_workbook: Make, runner: CliRunner,
-                                                       tmp_path: Path) -> None:
+def test_formula_looking_input_is_text_in_every_output(
+    make_workbook: Make, runner: CliRunner, tmp_path: Path
+) -> None:
     hostile = '=HYPERLINK("http://evil.example","bấm")'
 
     def as_text(wb: Workbook) -> None:
@@ -201,8 +262,11 @@ def test_formula_looking_input_is_text_in_every_output(make_workbook: Make, runn
             cell.value, cell.data_type = value, "s"
 
     # One mistake (no giới tính) so that a feedback copy is written too.
-    make_workbook(name="inbox/th.xlsx", edit=as_text, rows={"a_HCM": [valid_row(), valid_row(
-        ho_ten="Lê C", gioi_tinh=None)]})
+    make_workbook(
+        name="inbox/th.xlsx",
+        edit=as_text,
+        rows={"a_HCM": [valid_row(), valid_row(ho_ten="Lê C", gioi_tinh=None)]},
+    )
     manifest = run_merge_cli(runner, tmp_path / "inbox", tmp_path / "out")
     wb = openpyxl.load_workbook(tmp_path / "out" / "tong-hop-2025.xlsx")
     cell = wb["a_HCM"].cell(row=CONSOLIDATED_HEADER_ROW + 1, column=18)
@@ -222,32 +286,38 @@ def test_formula_looking_input_is_text_in_every_output(make_workbook: Make, runn
     assert (source.value, source.data_type) == (hostile, "s")
 
 
-def test_second_merge_into_a_locked_outdir_exits_3(make_workbook: Make, runner: CliRunner,
-                                                   tmp_path: Path) -> None:
+def test_second_merge_into_a_locked_outdir_exits_3(
+    make_workbook: Make, runner: CliRunner, tmp_path: Path
+) -> None:
     make_workbook(name="inbox/a.xlsx")
     out = tmp_path / "out"
     out.mkdir()
     with FileLock(str(out / LOCK_NAME)):
         result = runner.invoke(cli, ["merge", str(tmp_path / "inbox"), "-o", str(out)])
     assert result.exit_code == 3
-    assert f"Lỗi: Một lần tổng hợp khác đang ghi vào {out}; hãy chờ xong rồi chạy lại." in \
-        result.output
+    assert (
+        f"Lỗi: Một lần tổng hợp khác đang ghi vào {out}; hãy chờ xong rồi chạy lại."
+        in result.output
+    )
 
 
-def test_merge_killed_while_writing_leaves_previous_outputs(make_workbook: Make,
-                                                           campaign: Campaign,
-                                                           runner: CliRunner,
-                                                           tmp_path: Path) -> None:
+def test_merge_killed_while_writing_leaves_previous_outputs(
+    make_workbook: Make, campaign: Campaign, runner: CliRunner, tmp_path: Path
+) -> None:
     make_workbook(name="inbox/a.xlsx")
     out = tmp_path / "out"
     run_merge_cli(runner, tmp_path / "inbox", out)
     before = {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()}
-    make_workbook(name="inbox/b.xlsx", unit="KT", info=info_for(campaign, "KT"),
-                  rows={"a_HCM": [valid_row(ho_ten="Lê Văn Mới")]})
+    make_workbook(
+        name="inbox/b.xlsx",
+        unit="KT",
+        info=info_for(campaign, "KT"),
+        rows={"a_HCM": [valid_row(ho_ten="Lê Văn Mới")]},
+    )
     # Die half-way through saving the consolidated workbook, as a power cut or kill -9 would.
     script = (
         "import os, signal, sys\n"
-        "from dhtt_batch.xlsxstream import Workbook\n"
+        "from dhtt_batch.xlsx.stream import Workbook\n"
         "def dying_save(self, target):\n"
         "    handle = target if hasattr(target, 'write') else open(target, 'wb')\n"
         "    handle.write(b'PK\\x03\\x04 half a workbook'); handle.flush()\n"
@@ -255,12 +325,17 @@ def test_merge_killed_while_writing_leaves_previous_outputs(make_workbook: Make,
         "Workbook.save = dying_save\n"
         "from dhtt_batch.cli import main\n"
         "sys.argv = ['dhtt-batch', 'merge', sys.argv[1], '-o', sys.argv[2]]\n"
-        "main()\n")
-    proc = subprocess.run([sys.executable, "-c", script, str(tmp_path / "inbox"), str(out)],
-                          capture_output=True, timeout=120)
+        "main()\n"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", script, str(tmp_path / "inbox"), str(out)],
+        capture_output=True,
+        timeout=120,
+    )
     assert proc.returncode == -signal.SIGKILL
-    after = {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()
-             and not p.name.endswith(".tmp")}
+    after = {
+        p.name: p.read_bytes() for p in out.iterdir() if p.is_file() and not p.name.endswith(".tmp")
+    }
     assert after == before
     manifest = run_merge_cli(runner, tmp_path / "inbox", out)
     assert manifest["totals"]["rows_accepted"] == 2
@@ -270,13 +345,25 @@ def test_merge_killed_while_writing_leaves_previous_outputs(make_workbook: Make,
 KINDS = ["valid", "invalid", "resubmitted", "unreadable", "foreign", "unknown"]
 
 
-@settings(max_examples=12, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
-@given(kinds=st.lists(st.tuples(st.sampled_from(KINDS), st.sampled_from(["HCTC", "TH", "NC"]),
-                                st.integers(0, 3)), min_size=1, max_size=5))
-def test_accounting_identity_over_random_inboxes(make_workbook: Make, campaign: Campaign,
-                                                 specs: SpecSet, tmp_path_factory:
-                                                 pytest.TempPathFactory, kinds: list) -> None:
+@settings(
+    max_examples=12,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(
+    kinds=st.lists(
+        st.tuples(st.sampled_from(KINDS), st.sampled_from(["HCTC", "TH", "NC"]), st.integers(0, 3)),
+        min_size=1,
+        max_size=5,
+    )
+)
+def test_accounting_identity_over_random_inboxes(
+    make_workbook: Make,
+    campaign: Campaign,
+    specs: SpecSet,
+    tmp_path_factory: pytest.TempPathFactory,
+    kinds: list,
+) -> None:
     inbox = tmp_path_factory.mktemp("inbox")
     for number, (kind, code, rows) in enumerate(kinds):
         name = f"{inbox.name}/f{number}.xlsx"
@@ -290,27 +377,39 @@ def test_accounting_identity_over_random_inboxes(make_workbook: Make, campaign: 
         if kind == "invalid":
             records.append(valid_row(ho_ten="Sai", gioi_tinh="?"))
         info = {**VALID_INFO, "don_vi": None} if kind == "unknown" else info_for(campaign, code)
-        path = make_workbook(name=name, unit=None if kind == "unknown" else code, info=info,
-                             rows={"b_CCHC": records})
+        path = make_workbook(
+            name=name, unit=None if kind == "unknown" else code, info=info, rows={"b_CCHC": records}
+        )
         path.rename(inbox / path.name)
         if kind == "resubmitted":
             sidecar(inbox / path.name, "x@y.vn", f"2025-12-0{number + 1}T08:00:00")
-    result = merge_inbox(inbox, campaign, specs, today=TODAY, now=NOW.replace(
-        tzinfo=campaign.period.tz))
+    result = merge_inbox(
+        inbox, campaign, specs, today=TODAY, now=NOW.replace(tzinfo=campaign.period.tz)
+    )
     totals = result.totals()
-    assert totals["rows_read"] == totals["rows_accepted"] + totals["rows_rejected"] + \
-        totals["rows_superseded"]
+    assert (
+        totals["rows_read"]
+        == totals["rows_accepted"] + totals["rows_rejected"] + totals["rows_superseded"]
+    )
     for outcome in result.files:
-        assert outcome.rows_read == outcome.rows_accepted + outcome.rows_rejected + \
-            outcome.rows_superseded
-        assert outcome.status in {"accepted", "partially_accepted", "rejected", "superseded",
-                                  "unreadable"}
+        assert (
+            outcome.rows_read
+            == outcome.rows_accepted + outcome.rows_rejected + outcome.rows_superseded
+        )
+        assert outcome.status in {
+            "accepted",
+            "partially_accepted",
+            "rejected",
+            "superseded",
+            "unreadable",
+        }
     assert sum(len(f) for f in result.rows.values()) == totals["rows_accepted"]
     assert {u.status for u in result.units} <= {"valid", "needs_fixes", "missing", "late"}
 
 
-def test_outputs_inside_the_inbox_are_not_read_back(make_workbook: Make, runner: CliRunner,
-                                                    tmp_path: Path) -> None:
+def test_outputs_inside_the_inbox_are_not_read_back(
+    make_workbook: Make, runner: CliRunner, tmp_path: Path
+) -> None:
     make_workbook(name="inbox/th.xlsx", rows={"a_HCM": [valid_row(gioi_tinh=None)]})
     out = tmp_path / "inbox" / "ket-qua"
     first = run_merge_cli(runner, tmp_path / "inbox", out)

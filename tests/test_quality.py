@@ -15,10 +15,11 @@ REPO = Path(__file__).resolve().parent.parent
 @pytest.mark.parametrize(
     "command",
     [
-        [sys.executable, "-m", "ruff", "check", "dhtt_batch", "tests"],
+        [sys.executable, "-m", "ruff", "check", "dhtt_batch", "tests", "samples"],
+        [sys.executable, "-m", "ruff", "format", "--check", "dhtt_batch", "tests", "samples"],
         [sys.executable, "-m", "mypy", "dhtt_batch"],
     ],
-    ids=["ruff", "mypy"],
+    ids=["ruff", "ruff-format", "mypy"],
 )
 def test_package_is_clean(command: list[str]) -> None:
     if shutil.which(command[2]) is None:

@@ -12,8 +12,8 @@ import pytest
 from click.testing import CliRunner
 
 from dhtt_batch.cli import cli
-from dhtt_batch.layout import CONSOLIDATED_HEADER_ROW
-from dhtt_batch.report_context import vn_number
+from dhtt_batch.formats.consolidated import HEADER_ROW as CONSOLIDATED_HEADER_ROW
+from dhtt_batch.report.context import vn_number
 
 from .conftest import VALID_INFO, soffice, valid_row
 
@@ -42,17 +42,29 @@ def texts(document: docx.document.Document) -> list[str]:
     return lines
 
 
-def test_blocks_of_the_administrative_format_in_order(report_docx: docx.document.Document
-                                                      ) -> None:
+def test_blocks_of_the_administrative_format_in_order(report_docx: docx.document.Document) -> None:
     lines = texts(report_docx)
-    expected = ["UBND TỈNH QUẢNG BÌNH", "VĂN PHÒNG", "/BC-VPUBND",
-                "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc",
-                "Quảng Bình, ngày", "BÁO CÁO",
-                "Kết quả phát hiện, xây dựng và nhân rộng điển hình tiên tiến năm 2025",
-                "I. TÌNH HÌNH TRIỂN KHAI THỰC HIỆN", "II. KẾT QUẢ PHÁT HIỆN",
-                "III. ĐÁNH GIÁ CHUNG", "IV. ĐỀ XUẤT, KIẾN NGHỊ", "Nơi nhận:", "- Sở Nội vụ;",
-                "- Lưu: VT, HCTC.", "KT. CHÁNH VĂN PHÒNG", "PHÓ CHÁNH VĂN PHÒNG",
-                "Phạm Thị Hồng Lê", "PHỤ LỤC"]
+    expected = [
+        "UBND TỈNH QUẢNG BÌNH",
+        "VĂN PHÒNG",
+        "/BC-VPUBND",
+        "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+        "Độc lập - Tự do - Hạnh phúc",
+        "Quảng Bình, ngày",
+        "BÁO CÁO",
+        "Kết quả phát hiện, xây dựng và nhân rộng điển hình tiên tiến năm 2025",
+        "I. TÌNH HÌNH TRIỂN KHAI THỰC HIỆN",
+        "II. KẾT QUẢ PHÁT HIỆN",
+        "III. ĐÁNH GIÁ CHUNG",
+        "IV. ĐỀ XUẤT, KIẾN NGHỊ",
+        "Nơi nhận:",
+        "- Sở Nội vụ;",
+        "- Lưu: VT, HCTC.",
+        "KT. CHÁNH VĂN PHÒNG",
+        "PHÓ CHÁNH VĂN PHÒNG",
+        "Phạm Thị Hồng Lê",
+        "PHỤ LỤC",
+    ]
     position = 0
     for wanted in expected:
         found = next((i for i in range(position, len(lines)) if wanted in lines[i]), None)
@@ -76,8 +88,9 @@ def test_page_size_margins_fonts_and_page_numbers(report_docx: docx.document.Doc
     assert all(run.italic for run in date_para.runs if run.text.strip())
     issuer = next(p for p in header_cells[0].paragraphs if p.text == "VĂN PHÒNG")
     assert issuer.runs[0].bold
-    recipients_label = next(p for p in report_docx.tables[-2].rows[0].cells[0].paragraphs
-                            if p.text == "Nơi nhận:")
+    recipients_label = next(
+        p for p in report_docx.tables[-2].rows[0].cells[0].paragraphs if p.text == "Nơi nhận:"
+    )
     run = recipients_label.runs[0]
     assert run.bold and run.italic and run.font.size.pt == 12
 
@@ -87,8 +100,10 @@ def test_figures_equal_the_workbook(merged: Path, report_docx: docx.document.Doc
     counts = []
     for sheet in ("a_HCM", "b_CCHC", "c_CDS"):
         ws = wb[sheet]
-        kinds = [ws.cell(row=r, column=2).value for r in
-                 range(CONSOLIDATED_HEADER_ROW + 1, ws.max_row + 1)]
+        kinds = [
+            ws.cell(row=r, column=2).value
+            for r in range(CONSOLIDATED_HEADER_ROW + 1, ws.max_row + 1)
+        ]
         counts.append([kinds.count("Tập thể"), kinds.count("Cá nhân"), len(kinds)])
     table = report_docx.tables[1]
     rows = [[c.text for c in row.cells] for row in table.rows]
@@ -101,31 +116,48 @@ def test_figures_equal_the_workbook(merged: Path, report_docx: docx.document.Doc
     assert len(report_docx.inline_shapes) == 1  # the chart
 
 
-def test_appendix_lists_every_proposed_exemplar(merged: Path,
-                                                report_docx: docx.document.Document) -> None:
+def test_appendix_lists_every_proposed_exemplar(
+    merged: Path, report_docx: docx.document.Document
+) -> None:
     wb = openpyxl.load_workbook(merged / "tong-hop-2025.xlsx")
     proposed = 0
     for sheet in ("a_HCM", "b_CCHC", "c_CDS"):
         ws = wb[sheet]
         header = [c.value for c in ws[CONSOLIDATED_HEADER_ROW]]
         column = header.index("Hình thức đề nghị") + 1
-        proposed += sum(1 for r in range(CONSOLIDATED_HEADER_ROW + 1, ws.max_row + 1)
-                        if ws.cell(row=r, column=column).value not in (None, "Chưa đề nghị"))
+        proposed += sum(
+            1
+            for r in range(CONSOLIDATED_HEADER_ROW + 1, ws.max_row + 1)
+            if ws.cell(row=r, column=column).value not in (None, "Chưa đề nghị")
+        )
     appendix = report_docx.tables[-1]
     assert [c.text for c in appendix.rows[0].cells] == [
-        "STT", "Tên tập thể, cá nhân", "Chức vụ", "Đơn vị", "Thành tích", "Hình thức đề nghị"]
+        "STT",
+        "Tên tập thể, cá nhân",
+        "Chức vụ",
+        "Đơn vị",
+        "Thành tích",
+        "Hình thức đề nghị",
+    ]
     assert len(appendix.rows) - 1 == proposed
 
 
-def test_html_escapes_markup_from_inputs(make_workbook: Make, runner: CliRunner,
-                                         tmp_path: Path) -> None:
-    make_workbook(name="inbox/a.xlsx", info={**VALID_INFO},
-                  rows={"a_HCM": [valid_row(ho_ten="<script>alert('x')</script>")]})
+def test_html_escapes_markup_from_inputs(
+    make_workbook: Make, runner: CliRunner, tmp_path: Path
+) -> None:
+    make_workbook(
+        name="inbox/a.xlsx",
+        info={**VALID_INFO},
+        rows={"a_HCM": [valid_row(ho_ten="<script>alert('x')</script>")]},
+    )
     out = tmp_path / "out"
     assert runner.invoke(cli, ["merge", str(tmp_path / "inbox"), "-o", str(out)]).exit_code == 0
     html_path = tmp_path / "bc.html"
-    result = runner.invoke(cli, ["report", str(out / "tong-hop-2025.xlsx"), "-o",
-                                 str(html_path)], catch_exceptions=False)
+    result = runner.invoke(
+        cli,
+        ["report", str(out / "tong-hop-2025.xlsx"), "-o", str(html_path)],
+        catch_exceptions=False,
+    )
     assert result.exit_code == 0
     html = html_path.read_text(encoding="utf-8")
     assert "<script>" not in html
@@ -138,8 +170,9 @@ def test_report_of_a_workbook_with_no_submissions(runner: CliRunner, tmp_path: P
     out = tmp_path / "out"
     assert runner.invoke(cli, ["merge", str(tmp_path / "inbox"), "-o", str(out)]).exit_code == 0
     target = tmp_path / "bc.docx"
-    result = runner.invoke(cli, ["report", str(out / "tong-hop-2025.xlsx"), "-o", str(target)],
-                           catch_exceptions=False)
+    result = runner.invoke(
+        cli, ["report", str(out / "tong-hop-2025.xlsx"), "-o", str(target)], catch_exceptions=False
+    )
     assert result.exit_code == 0
     body = "\n".join(texts(docx.Document(str(target))))
     assert "chưa có đơn vị nào gửi đăng ký điển hình tiên tiến hợp lệ" in body
@@ -149,29 +182,37 @@ def test_report_of_a_workbook_with_no_submissions(runner: CliRunner, tmp_path: P
 @pytest.mark.skipif(soffice() is None, reason="LibreOffice (soffice) not installed")
 def test_pdf_has_a_sensible_page_count(merged: Path, runner: CliRunner, tmp_path: Path) -> None:
     target = tmp_path / "bc.pdf"
-    result = runner.invoke(cli, ["report", str(merged / "tong-hop-2025.xlsx"), "-o",
-                                 str(target)], catch_exceptions=False)
+    result = runner.invoke(
+        cli,
+        ["report", str(merged / "tong-hop-2025.xlsx"), "-o", str(target)],
+        catch_exceptions=False,
+    )
     assert result.exit_code == 0
     pages = len(re.findall(rb"/Type\s*/Page[^s]", target.read_bytes()))
     assert 2 <= pages <= 8
 
 
-def test_pdf_without_libreoffice_says_how_to_install(merged: Path, runner: CliRunner,
-                                                     tmp_path: Path,
-                                                     monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("dhtt_batch.report.soffice_path", lambda: None)
-    result = runner.invoke(cli, ["report", str(merged / "tong-hop-2025.xlsx"), "-o",
-                                 str(tmp_path / "bc.pdf")])
+def test_pdf_without_libreoffice_says_how_to_install(
+    merged: Path, runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("dhtt_batch.report.render.soffice_path", lambda: None)
+    result = runner.invoke(
+        cli, ["report", str(merged / "tong-hop-2025.xlsx"), "-o", str(tmp_path / "bc.pdf")]
+    )
     assert result.exit_code == 2
     assert "Cần LibreOffice để xuất PDF" in result.output
 
 
-@pytest.mark.parametrize(("name", "content", "message"), [
-    ("bc.txt", None, "Chỉ xuất được .docx, .html hoặc .pdf"),
-    ("bc.docx", b"not a workbook", "Không đọc được"),
-])
-def test_report_usage_errors(runner: CliRunner, tmp_path: Path, merged: Path, name: str,
-                             content: bytes | None, message: str) -> None:
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("bc.txt", None, "Chỉ xuất được .docx, .html hoặc .pdf"),
+        ("bc.docx", b"not a workbook", "Không đọc được"),
+    ],
+)
+def test_report_usage_errors(
+    runner: CliRunner, tmp_path: Path, merged: Path, name: str, content: bytes | None, message: str
+) -> None:
     source = merged / "tong-hop-2025.xlsx"
     if content is not None:
         source = tmp_path / "fake.xlsx"
@@ -181,25 +222,34 @@ def test_report_usage_errors(runner: CliRunner, tmp_path: Path, merged: Path, na
     assert message in result.output
 
 
-def test_a_unit_template_is_not_a_consolidated_workbook(make_workbook: Make, runner: CliRunner,
-                                                        tmp_path: Path) -> None:
+def test_a_unit_template_is_not_a_consolidated_workbook(
+    make_workbook: Make, runner: CliRunner, tmp_path: Path
+) -> None:
     result = runner.invoke(cli, ["report", str(make_workbook()), "-o", str(tmp_path / "b.docx")])
     assert result.exit_code == 2
     assert "không phải bảng tổng hợp do dhtt-batch merge tạo ra" in result.output
 
 
-def test_office_can_use_its_own_edited_template(runner: CliRunner, tmp_path: Path,
-                                                merged: Path) -> None:
+def test_office_can_use_its_own_edited_template(
+    runner: CliRunner, tmp_path: Path, merged: Path
+) -> None:
     work = tmp_path / "work"
     assert runner.invoke(cli, ["init", str(work)]).exit_code == 0
     template = docx.Document(str(work / "mau-bao-cao.docx"))
     template.add_paragraph("Ghi chú riêng của Văn phòng: {{ roster.total }} đơn vị.")
     template.save(str(work / "mau-bao-cao.docx"))
     campaign = work / "campaign.toml"
-    campaign.write_text(campaign.read_text(encoding="utf-8").replace(
-        'docx_template = ""', 'docx_template = "mau-bao-cao.docx"'), encoding="utf-8")
+    campaign.write_text(
+        campaign.read_text(encoding="utf-8").replace(
+            'docx_template = ""', 'docx_template = "mau-bao-cao.docx"'
+        ),
+        encoding="utf-8",
+    )
     target = tmp_path / "bc.docx"
-    result = runner.invoke(cli, ["report", "-c", str(campaign), str(merged / "tong-hop-2025.xlsx"),
-                                 "-o", str(target)], catch_exceptions=False)
+    result = runner.invoke(
+        cli,
+        ["report", "-c", str(campaign), str(merged / "tong-hop-2025.xlsx"), "-o", str(target)],
+        catch_exceptions=False,
+    )
     assert result.exit_code == 0
     assert "Ghi chú riêng của Văn phòng: 10 đơn vị." in texts(docx.Document(str(target)))

@@ -21,23 +21,45 @@ SHEETS = ["Thông tin đơn vị", "a_HCM", "b_CCHC", "c_CDS"]
 _XML_SAFE = st.characters(blacklist_categories=("Cs", "Cc"))
 
 values = st.one_of(
-    st.none(), st.text(_XML_SAFE, max_size=30), st.text(_XML_SAFE, min_size=4000,
-                                                        max_size=5000),
-    st.integers(-10**12, 10**12), st.floats(allow_nan=False, allow_infinity=False),
-    st.dates(date(1900, 3, 1), date(2200, 1, 1)), st.datetimes(datetime(1900, 3, 1)),
-    st.sampled_from(["=1/0", "=NA()", "=A1", "#N/A", "#REF!", "_x0007_", "\t=cmd",
-                     "Tập thể", "Cá nhân", "NguyÔn", "05/01/2025", "+84 912", "@SUM(1)"]),
+    st.none(),
+    st.text(_XML_SAFE, max_size=30),
+    st.text(_XML_SAFE, min_size=4000, max_size=5000),
+    st.integers(-(10**12), 10**12),
+    st.floats(allow_nan=False, allow_infinity=False),
+    st.dates(date(1900, 3, 1), date(2200, 1, 1)),
+    st.datetimes(datetime(1900, 3, 1)),
+    st.sampled_from(
+        [
+            "=1/0",
+            "=NA()",
+            "=A1",
+            "#N/A",
+            "#REF!",
+            "_x0007_",
+            "\t=cmd",
+            "Tập thể",
+            "Cá nhân",
+            "NguyÔn",
+            "05/01/2025",
+            "+84 912",
+            "@SUM(1)",
+        ]
+    ),
 )
-edits = st.lists(st.tuples(st.sampled_from(SHEETS), st.integers(1, 30), st.integers(1, 25),
-                           values), max_size=25)
+edits = st.lists(
+    st.tuples(st.sampled_from(SHEETS), st.integers(1, 30), st.integers(1, 25), values), max_size=25
+)
 
 
-@settings(max_examples=25, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture,
-                                 HealthCheck.too_slow])
+@settings(
+    max_examples=25,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 @given(changes=edits)
-def test_random_cells_never_crash_and_cells_are_inside(make_workbook: Make, check: Check,
-                                                      changes: list) -> None:
+def test_random_cells_never_crash_and_cells_are_inside(
+    make_workbook: Make, check: Check, changes: list
+) -> None:
     def apply(wb: Workbook) -> None:
         for sheet, row, col, value in changes:
             cell = wb[sheet].cell(row=row, column=col)

@@ -16,9 +16,17 @@ def manifest(merged_samples: Path) -> dict:
 
 
 def test_every_sample_file_has_the_documented_status(manifest: dict) -> None:
-    files = {Path(f["path"]).name: (f["unit"], f["status"], f["rows_read"], f["rows_accepted"],
-                                    f["rows_rejected"], f["rows_superseded"])
-             for f in manifest["files"]}
+    files = {
+        Path(f["path"]).name: (
+            f["unit"],
+            f["status"],
+            f["rows_read"],
+            f["rows_accepted"],
+            f["rows_rejected"],
+            f["rows_superseded"],
+        )
+        for f in manifest["files"]
+    }
     assert files == {
         "HCTC_dang-ky-DHTT-2025.xlsx": ("HCTC", "accepted", 3, 3, 0, 0),
         "Phong Tong hop - DHTT 2025.xlsx": ("TH", "accepted", 2, 2, 0, 0),
@@ -32,20 +40,36 @@ def test_every_sample_file_has_the_documented_status(manifest: dict) -> None:
         "PVHCC.xlsx": ("PVHCC", "accepted", 2, 2, 0, 0),
         "cong-van-kem-theo.pdf": (None, "unreadable", 0, 0, 0, 0),
     }
-    assert manifest["totals"] == {"files": 11, "rows_read": 17, "rows_accepted": 13,
-                                  "rows_rejected": 3, "rows_superseded": 1}
+    assert manifest["totals"] == {
+        "files": 11,
+        "rows_read": 17,
+        "rows_accepted": 13,
+        "rows_rejected": 3,
+        "rows_superseded": 1,
+    }
 
 
 def test_every_roster_unit_has_the_documented_status(manifest: dict) -> None:
     assert {u["code"]: u["status"] for u in manifest["units"]} == {
-        "HCTC": "valid", "TH": "valid", "KT": "needs_fixes", "KGVX": "needs_fixes",
-        "NC": "valid", "KSTT": "valid", "QTTV": "valid", "TCD": "valid", "THCB": "missing",
-        "PVHCC": "late"}
+        "HCTC": "valid",
+        "TH": "valid",
+        "KT": "needs_fixes",
+        "KGVX": "needs_fixes",
+        "NC": "valid",
+        "KSTT": "valid",
+        "QTTV": "valid",
+        "TCD": "valid",
+        "THCB": "missing",
+        "PVHCC": "late",
+    }
 
 
 def test_every_planted_mistake_is_found_at_its_cell(manifest: dict) -> None:
-    found = {(Path(f["file"]).name, f["sheet"], f["cell"], f["code"])
-             for file in manifest["files"] for f in file["findings"]}
+    found = {
+        (Path(f["file"]).name, f["sheet"], f["cell"], f["code"])
+        for file in manifest["files"]
+        for f in file["findings"]
+    }
     assert found == {
         ("KT-dhtt-2025.xlsx", "a_HCM", "D9", "required_when"),
         ("KT-dhtt-2025.xlsx", "b_CCHC", "M8", "required"),

@@ -14,8 +14,19 @@ def test_default_specs_declare_the_info_sheet_and_three_criteria(specs: SpecSet)
 
 
 def test_common_columns_are_shared_and_specific_columns_differ(specs: SpecSet) -> None:
-    common = ["stt", "doi_tuong", "ho_ten", "gioi_tinh", "nam_sinh", "tom_tat_thanh_tich",
-              "danh_hieu", "so_quyet_dinh", "ngay_quyet_dinh", "hinh_thuc_de_nghi", "ghi_chu"]
+    common = [
+        "stt",
+        "doi_tuong",
+        "ho_ten",
+        "gioi_tinh",
+        "nam_sinh",
+        "tom_tat_thanh_tich",
+        "danh_hieu",
+        "so_quyet_dinh",
+        "ngay_quyet_dinh",
+        "hinh_thuc_de_nghi",
+        "ghi_chu",
+    ]
     for sheet in specs.criteria:
         assert set(common) <= set(sheet.keys)
     assert "linh_vuc_cai_cach" in specs.criterion("b").keys
@@ -36,8 +47,9 @@ def test_hash_ignores_comments_but_follows_content(schemas_copy: Path) -> None:
     path = schemas_copy / "a_HCM.yaml"
     path.write_text("# a new comment\n" + path.read_text(encoding="utf-8"), encoding="utf-8")
     assert load_specs(schemas_copy).hash == before
-    path.write_text(path.read_text(encoding="utf-8").replace("width: 40", "width: 41", 1),
-                    encoding="utf-8")
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("width: 40", "width: 41", 1), encoding="utf-8"
+    )
     assert load_specs(schemas_copy).hash != before
 
 
@@ -51,32 +63,68 @@ def _break(directory: Path, filename: str, old: str, new: str) -> None:
 @pytest.mark.parametrize(
     ("filename", "old", "new", "message"),
     [
-        ("b_CCHC.yaml", "type: year", "type: yeer",
-         "schemas/b_CCHC.yaml, cột 'nam_ap_dung': kiểu 'yeer' không hợp lệ"),
-        ("a_HCM.yaml", "- use: ghi_chu", "- use: ghi_chu_x",
-         "schemas/a_HCM.yaml: 'use: ghi_chu_x' không có trong _common.yaml."),
-        ("c_CDS.yaml", "choices_from: phuc_vu_chuyen_doi_so", "choices_from: khong_co",
-         "schemas/c_CDS.yaml, cột 'phuc_vu': danh sách 'khong_co' không có trong lists.yaml."),
-        ("_common.yaml", "blank_when: {column: doi_tuong, equals: Tập thể}",
-         "blank_when: {column: loai, equals: Tập thể}",
-         "cột 'gioi_tinh': điều kiện nhắc tới cột 'loai' không có."),
-        ("c_CDS.yaml", "key: duong_dan", "key: Duong-dan",
-         "schemas/c_CDS.yaml, cột 'Duong-dan': 'key' phải gồm chữ thường"),
-        ("a_HCM.yaml", "    required: true\n    min_length: 10", "    required: yes please\n"
-         "    min_length: 10", "cột 'noi_dung_dot_pha': 'required' phải là true hoặc false."),
-        ("b_CCHC.yaml", "max: current", "max: tomorrow",
-         "cột 'nam_ap_dung': 'max' phải là số, ngày (YYYY-MM-DD) hoặc 'current-N'."),
-        ("lists.yaml", "  - Nữ", "  - Nam", "schemas/lists.yaml, danh sách 'gioi_tinh': "
-         "lựa chọn 'Nam' bị trùng."),
+        (
+            "b_CCHC.yaml",
+            "type: year",
+            "type: yeer",
+            "schemas/b_CCHC.yaml, cột 'nam_ap_dung': kiểu 'yeer' không hợp lệ",
+        ),
+        (
+            "a_HCM.yaml",
+            "- use: ghi_chu",
+            "- use: ghi_chu_x",
+            "schemas/a_HCM.yaml: 'use: ghi_chu_x' không có trong _common.yaml.",
+        ),
+        (
+            "c_CDS.yaml",
+            "choices_from: phuc_vu_chuyen_doi_so",
+            "choices_from: khong_co",
+            "schemas/c_CDS.yaml, cột 'phuc_vu': danh sách 'khong_co' không có trong lists.yaml.",
+        ),
+        (
+            "_common.yaml",
+            "blank_when: {column: doi_tuong, equals: Tập thể}",
+            "blank_when: {column: loai, equals: Tập thể}",
+            "cột 'gioi_tinh': điều kiện nhắc tới cột 'loai' không có.",
+        ),
+        (
+            "c_CDS.yaml",
+            "key: duong_dan",
+            "key: Duong-dan",
+            "schemas/c_CDS.yaml, cột 'Duong-dan': 'key' phải gồm chữ thường",
+        ),
+        (
+            "a_HCM.yaml",
+            "    required: true\n    min_length: 10",
+            "    required: yes please\n    min_length: 10",
+            "cột 'noi_dung_dot_pha': 'required' phải là true hoặc false.",
+        ),
+        (
+            "b_CCHC.yaml",
+            "max: current",
+            "max: tomorrow",
+            "cột 'nam_ap_dung': 'max' phải là số, ngày (YYYY-MM-DD) hoặc 'current-N'.",
+        ),
+        (
+            "lists.yaml",
+            "  - Nữ",
+            "  - Nam",
+            "schemas/lists.yaml, danh sách 'gioi_tinh': lựa chọn 'Nam' bị trùng.",
+        ),
         ("a_HCM.yaml", "kind: table", "kind: tabel", "schemas/a_HCM.yaml: 'kind' phải là"),
         ("c_CDS.yaml", "columns:", "columns: [\n", "schemas/c_CDS.yaml: YAML không hợp lệ"),
         ("a_HCM.yaml", "sheet: a_HCM", "sheet: b_CCHC", "sheet 'b_CCHC' bị trùng."),
-        ("a_HCM.yaml", "    width: 22\n    help: Mức", "    widht: 22\n    help: Mức",
-         "cột 'muc_do_hoan_thanh': khóa không hợp lệ: widht."),
+        (
+            "a_HCM.yaml",
+            "    width: 22\n    help: Mức",
+            "    widht: 22\n    help: Mức",
+            "cột 'muc_do_hoan_thanh': khóa không hợp lệ: widht.",
+        ),
     ],
 )
-def test_broken_spec_names_file_and_key(schemas_copy: Path, filename: str, old: str, new: str,
-                                        message: str) -> None:
+def test_broken_spec_names_file_and_key(
+    schemas_copy: Path, filename: str, old: str, new: str, message: str
+) -> None:
     _break(schemas_copy, filename, old, new)
     with pytest.raises(SpecError) as info:
         load_specs(schemas_copy)

@@ -8,14 +8,16 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from dhtt_batch.campaign import Campaign
-from dhtt_batch.layout import (
+from dhtt_batch.formats.template_layout import (
     EXAMPLE_ROW,
     FIRST_DATA_ROW,
     HEADER_ROW,
     LISTS_SHEET,
     META_SHEET,
     NUMBER_ROW,
+    parse_meta,
 )
+from dhtt_batch.reader import read_workbook
 from dhtt_batch.spec import SpecSet
 from dhtt_batch.template import build_template, header_text, template_filename
 
@@ -39,8 +41,15 @@ def _list_items(wb: openpyxl.Workbook, formula: str) -> list[str]:
 
 
 def test_sheet_order_and_hidden_helpers(wb: openpyxl.Workbook, specs: SpecSet) -> None:
-    assert wb.sheetnames == ["Hướng dẫn", specs.info.name, "a_HCM", "b_CCHC", "c_CDS",
-                             LISTS_SHEET, META_SHEET]
+    assert wb.sheetnames == [
+        "Hướng dẫn",
+        specs.info.name,
+        "a_HCM",
+        "b_CCHC",
+        "c_CDS",
+        LISTS_SHEET,
+        META_SHEET,
+    ]
     assert wb[LISTS_SHEET].sheet_state == "hidden"
     assert wb[META_SHEET].sheet_state == "veryHidden"
 
@@ -50,16 +59,18 @@ def test_every_spec_column_is_under_its_header(wb: openpyxl.Workbook, specs: Spe
         ws = wb[sheet.name]
         headers = [c.value for c in ws[HEADER_ROW]]
         assert headers == [header_text(c) for c in sheet.columns]
-        assert [c.value for c in ws[NUMBER_ROW]] == [f"({i})" for i in
-                                                      range(1, len(sheet.columns) + 1)]
+        assert [c.value for c in ws[NUMBER_ROW]] == [
+            f"({i})" for i in range(1, len(sheet.columns) + 1)
+        ]
         assert ws.cell(row=EXAMPLE_ROW, column=1).value == "Ví dụ"
         assert ws.freeze_panes == "D7"
         assert ws.print_title_rows == f"${HEADER_ROW}:${NUMBER_ROW}"
         assert ws.page_setup.orientation == "landscape"
 
 
-def test_every_choice_column_offers_exactly_the_spec_choices(wb: openpyxl.Workbook,
-                                                            specs: SpecSet) -> None:
+def test_every_choice_column_offers_exactly_the_spec_choices(
+    wb: openpyxl.Workbook, specs: SpecSet
+) -> None:
     for sheet in specs.criteria:
         ws = wb[sheet.name]
         for index, col in enumerate(sheet.columns, start=1):
@@ -86,17 +97,23 @@ def test_type_validations_follow_the_spec(wb: openpyxl.Workbook, specs: SpecSet)
 
 
 def test_conditional_formatting_marks_required_and_conditional_cells(
-        wb: openpyxl.Workbook, specs: SpecSet) -> None:
+    wb: openpyxl.Workbook, specs: SpecSet
+) -> None:
     ws = wb["a_HCM"]
     last = get_column_letter(len(specs.criterion("a").columns))
     so_qd, ngay_qd = _letter(specs, "a", "so_quyet_dinh"), _letter(specs, "a", "ngay_quyet_dinh")
-    formulas = {str(rng.sqref): [r.formula[0] for r in rules]
-                for rng, rules in ws.conditional_formatting._cf_rules.items()}
-    assert formulas["D8:D1007"] == ['AND($B8="Cá nhân",ISBLANK(D8))',
-                                   'AND($B8="Tập thể",NOT(ISBLANK(D8)))']
+    formulas = {
+        str(rng.sqref): [r.formula[0] for r in rules]
+        for rng, rules in ws.conditional_formatting._cf_rules.items()
+    }
+    assert formulas["D8:D1007"] == [
+        'AND($B8="Cá nhân",ISBLANK(D8))',
+        'AND($B8="Tập thể",NOT(ISBLANK(D8)))',
+    ]
     assert formulas["C8:C1007"] == [f"AND(COUNTA($B8:${last}8)>0,ISBLANK(C8))"]
     assert formulas[f"{so_qd}8:{so_qd}1007"] == [
-        f"AND(NOT(ISBLANK(${ngay_qd}8)),ISBLANK({so_qd}8))"]
+        f"AND(NOT(ISBLANK(${ngay_qd}8)),ISBLANK({so_qd}8))"
+    ]
 
 
 def test_headers_locked_data_free_and_rows_insertable(wb: openpyxl.Workbook) -> None:
@@ -110,18 +127,26 @@ def test_headers_locked_data_free_and_rows_insertable(wb: openpyxl.Workbook) -> 
     assert ws.cell(row=HEADER_ROW - 1, column=1).protection.locked is True
 
 
-def test_metadata_round_trip(wb: openpyxl.Workbook, campaign: Campaign, specs: SpecSet) -> None:
-    meta = {r[0].value: r[1].value for r in wb[META_SHEET].iter_rows()}
-    assert meta["template_id"] == "dhtt-batch"
-    assert meta["spec_version"] == specs.version
-    assert meta["spec_hash"] == specs.hash
-    assert meta["period_id"] == campaign.period.id
-    assert meta["campaign_id"] == campaign.id
-    assert meta["unit_code"] is None
+def test_metadata_round_trip(
+    tmp_path: Path, wb: openpyxl.Workbook, campaign: Campaign, specs: SpecSet
+) -> None:
+    """What the template writes on `_meta` is what the safe reader parses back."""
+    path = tmp_path / "mau.xlsx"
+    wb.save(path)
+    workbook, failures = read_workbook(path, path.name)
+    assert failures == [] and workbook is not None
+    meta = workbook.meta
+    assert meta.is_template
+    assert (meta.spec_version, meta.spec_hash) == (str(specs.version), specs.hash)
+    assert (meta.period_id, meta.campaign_id) == (campaign.period.id, campaign.id)
+    assert meta.period_label == campaign.period.label
+    assert meta.unit_code == ""
+    assert parse_meta([[k, v] for k, v in meta.rows()]) == meta
 
 
-def test_per_unit_template_prefills_and_locks_the_unit(tmp_path: Path, campaign: Campaign,
-                                                      specs: SpecSet) -> None:
+def test_per_unit_template_prefills_and_locks_the_unit(
+    tmp_path: Path, campaign: Campaign, specs: SpecSet
+) -> None:
     unit = campaign.units[2]
     path = tmp_path / template_filename(campaign, unit)
     build_template(campaign, specs, unit).save(path)
@@ -137,8 +162,9 @@ def test_per_unit_template_prefills_and_locks_the_unit(tmp_path: Path, campaign:
     assert path.name == f"bieu-mau-2025-{unit.code}.xlsx"
 
 
-def test_unit_dropdown_lists_the_roster(wb: openpyxl.Workbook, campaign: Campaign,
-                                        specs: SpecSet) -> None:
+def test_unit_dropdown_lists_the_roster(
+    wb: openpyxl.Workbook, campaign: Campaign, specs: SpecSet
+) -> None:
     info = wb[specs.info.name]
     dv = _validation_for(info, "B3")
     assert _list_items(wb, dv.formula1) == [u.name for u in campaign.units]

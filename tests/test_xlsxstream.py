@@ -15,12 +15,16 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from dhtt_batch.reader import read_workbook
-from dhtt_batch.xlsxparts import BarChart, Style
-from dhtt_batch.xlsxstream import Cell, Layout, Workbook
+from dhtt_batch.xlsx.parts import BarChart, Style
+from dhtt_batch.xlsx.stream import Cell, Layout, Workbook
 
-STYLES = {"header": Style(bold=True, fill="DDEBF7", border="808080", wrap=True,
-                          horizontal="center", vertical="center"),
-          "date": Style(number_format="DD/MM/YYYY"), "bold": Style(bold=True, size=13)}
+STYLES = {
+    "header": Style(
+        bold=True, fill="DDEBF7", border="808080", wrap=True, horizontal="center", vertical="center"
+    ),
+    "date": Style(number_format="DD/MM/YYYY"),
+    "bold": Style(bold=True, size=13),
+}
 
 
 def save(tmp_path: Path, **sheets: list[list[object]]) -> Path:
@@ -39,11 +43,24 @@ def test_values_read_back_in_openpyxl_and_calamine(tmp_path: Path) -> None:
     ]
     target = save(tmp_path, Sheet1=rows)
     ws = openpyxl.load_workbook(target)["Sheet1"]
-    assert [c.value for c in ws[1]] == ["Nguyễn Thị Ánh", 1984, 2.5, True,
-                                        datetime(2025, 12, 10), None, None, None, "end"]
+    assert [c.value for c in ws[1]] == [
+        "Nguyễn Thị Ánh",
+        1984,
+        2.5,
+        True,
+        datetime(2025, 12, 10),
+        None,
+        None,
+        None,
+        "end",
+    ]
     assert ws["E1"].number_format == "DD/MM/YYYY"
     assert [ws.cell(row=2, column=n).value for n in range(1, 5)] == [
-        " khoảng trắng ", "a & b < c > d", 7.25, -3]
+        " khoảng trắng ",
+        "a & b < c > d",
+        7.25,
+        -3,
+    ]
     book = calamine.CalamineWorkbook.from_path(str(target))
     values = book.get_sheet_by_name("Sheet1").to_python()
     assert values[0][:5] == ["Nguyễn Thị Ánh", 1984, 2.5, True, date(2025, 12, 10)]
@@ -60,7 +77,10 @@ def test_formula_looking_text_is_stored_as_text_with_quote_prefix(tmp_path: Path
     target = save(tmp_path, S=[[hostile, Cell("+1985", "bold"), "-"]])
     ws = openpyxl.load_workbook(target)["S"]
     assert [(c.value, c.data_type, c.quotePrefix) for c in ws[1]] == [
-        (hostile, "s", True), ("+1985", "s", True), ("-", "s", True)]
+        (hostile, "s", True),
+        ("+1985", "s", True),
+        ("-", "s", True),
+    ]
     assert ws["B1"].font.b
     with zipfile.ZipFile(target) as zf:
         assert b"<f>" not in zf.read("xl/worksheets/sheet1.xml")
@@ -78,9 +98,19 @@ def test_named_styles_reach_the_cells(tmp_path: Path) -> None:
 
 def test_layout_frozen_header_filter_print_setup_hidden_sheet(tmp_path: Path) -> None:
     wb = Workbook(STYLES)
-    wb.add_sheet("Bảng 'A'", [["Tiêu đề"], ["STT", "Tên"], [1, "An"], [2, "Bình"]],
-                 Layout([6, 30], header_row=2, last_row=4, columns=2, gridlines=True,
-                        landscape_a4=True, heights={2: 45}))
+    wb.add_sheet(
+        "Bảng 'A'",
+        [["Tiêu đề"], ["STT", "Tên"], [1, "An"], [2, "Bình"]],
+        Layout(
+            [6, 30],
+            header_row=2,
+            last_row=4,
+            columns=2,
+            gridlines=True,
+            landscape_a4=True,
+            heights={2: 45},
+        ),
+    )
     wb.add_sheet("_meta", [["kind", "x"]], Layout(hidden=True))
     target = tmp_path / "out.xlsx"
     wb.save(str(target))
@@ -94,11 +124,18 @@ def test_layout_frozen_header_filter_print_setup_hidden_sheet(tmp_path: Path) ->
 
 
 def test_bar_chart_refers_to_the_given_rows(tmp_path: Path) -> None:
-    chart = BarChart("Số lượng theo tiêu chí", "Số lượng", value_row=3, label_row=2,
-                     first_col=2, last_col=3, anchor_col=5, anchor_row=6)
+    chart = BarChart(
+        "Số lượng theo tiêu chí",
+        "Số lượng",
+        value_row=3,
+        label_row=2,
+        first_col=2,
+        last_col=3,
+        anchor_col=5,
+        anchor_row=6,
+    )
     wb = Workbook()
-    wb.add_sheet("Tổng hợp", [["Tiêu đề"], ["", "A", "B"], ["Tổng", 4, 7]],
-                 Layout(chart=chart))
+    wb.add_sheet("Tổng hợp", [["Tiêu đề"], ["", "A", "B"], ["Tổng", 4, 7]], Layout(chart=chart))
     target = tmp_path / "out.xlsx"
     wb.save(str(target))
     ws = openpyxl.load_workbook(target)["Tổng hợp"]
@@ -115,11 +152,20 @@ def test_output_passes_the_safe_reader(tmp_path: Path) -> None:
 
 
 @settings(max_examples=40, deadline=None)
-@given(st.lists(st.lists(st.one_of(st.none(), st.text(max_size=40),
-                                   st.integers(-10**9, 10**9)), min_size=1, max_size=6),
-                min_size=1, max_size=8))
-def test_any_text_and_numbers_round_trip(tmp_path_factory: pytest.TempPathFactory,
-                                         rows: list[list[object]]) -> None:
+@given(
+    st.lists(
+        st.lists(
+            st.one_of(st.none(), st.text(max_size=40), st.integers(-(10**9), 10**9)),
+            min_size=1,
+            max_size=6,
+        ),
+        min_size=1,
+        max_size=8,
+    )
+)
+def test_any_text_and_numbers_round_trip(
+    tmp_path_factory: pytest.TempPathFactory, rows: list[list[object]]
+) -> None:
     """Read back with calamine, as dhtt-batch itself reads workbooks (empty cells are "")."""
     target = save(tmp_path_factory.mktemp("any"), S=rows)
     sheet = calamine.CalamineWorkbook.from_path(str(target)).get_sheet_by_name("S")

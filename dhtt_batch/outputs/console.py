@@ -9,9 +9,9 @@ from rich.table import Table
 
 from ..findings import ERROR
 from ..mail import CollectReport
-from ..merge import UNIT_STATUS_LABELS
+from ..states import UnitStatus, label
 from ..validate import ValidationResult
-from .run import MergeRun
+from .merge_outputs import MergeRun
 
 
 def stderr_console() -> Console:
@@ -25,9 +25,12 @@ def print_validation(result: ValidationResult, console: Console) -> None:
         read, accepted, rejected = result.row_counts(sub)
         unit = f" [{sub.identity.code}]" if sub.identity.code else ""
         verdict = "[green]đạt[/green]" if not errors else f"[red]{errors} lỗi[/red]"
-        console.print(f"[bold]{sub.display}[/bold]{unit}: {verdict}, "
-                      f"{len(findings) - errors} cảnh báo; {read} dòng đọc, {accepted} dòng "
-                      f"hợp lệ, {rejected} dòng bị loại", soft_wrap=True)
+        console.print(
+            f"[bold]{sub.display}[/bold]{unit}: {verdict}, "
+            f"{len(findings) - errors} cảnh báo; {read} dòng đọc, {accepted} dòng "
+            f"hợp lệ, {rejected} dòng bị loại",
+            soft_wrap=True,
+        )
         if not findings:
             continue
         table = Table(show_header=True, header_style="bold", expand=False)
@@ -38,44 +41,56 @@ def print_validation(result: ValidationResult, console: Console) -> None:
             table.add_row(f.sheet or "", f.cell or "", level, f.message)
         console.print(table)
     total_errors = sum(1 for f in result.findings if f.severity == ERROR)
-    console.print(f"Tổng cộng: {len(result.submissions)} tệp, {total_errors} lỗi, "
-                  f"{len(result.findings) - total_errors} cảnh báo.", soft_wrap=True)
+    console.print(
+        f"Tổng cộng: {len(result.submissions)} tệp, {total_errors} lỗi, "
+        f"{len(result.findings) - total_errors} cảnh báo.",
+        soft_wrap=True,
+    )
 
 
 def print_merge(run: MergeRun, console: Console) -> None:
     result = run.result
-    counts = {s: sum(1 for u in result.units if u.status == s) for s in UNIT_STATUS_LABELS}
+    counts = {s: sum(1 for u in result.units if u.status == s) for s in UnitStatus}
     totals = result.totals()
     console.print(
-        f"Đơn vị: {counts['valid']} hợp lệ, {counts['needs_fixes']} cần sửa, "
-        f"{counts['late']} nộp muộn, {counts['missing']} chưa nộp "
-        f"(tổng {len(result.units)}).", soft_wrap=True)
-    for status in ("needs_fixes", "late", "missing"):
+        f"Đơn vị: {counts[UnitStatus.VALID]} hợp lệ, {counts[UnitStatus.NEEDS_FIXES]} cần sửa, "
+        f"{counts[UnitStatus.LATE]} nộp muộn, {counts[UnitStatus.MISSING]} chưa nộp "
+        f"(tổng {len(result.units)}).",
+        soft_wrap=True,
+    )
+    for status in (UnitStatus.NEEDS_FIXES, UnitStatus.LATE, UnitStatus.MISSING):
         names = [u.unit.name for u in result.units if u.status == status]
         if names:
-            console.print(f"  {UNIT_STATUS_LABELS[status]}: {'; '.join(names)}", soft_wrap=True)
+            console.print(f"  {label(status)}: {'; '.join(names)}", soft_wrap=True)
     console.print(
         f"Tệp: {totals['files']}; dòng đọc {totals['rows_read']} = {totals['rows_accepted']} "
         f"nhận + {totals['rows_rejected']} loại + {totals['rows_superseded']} thay thế.",
-        soft_wrap=True)
+        soft_wrap=True,
+    )
     console.print(f"Bảng tổng hợp: {run.consolidated}", soft_wrap=True)
     if run.feedback:
         folder = next(iter(run.feedback.values())).parent
-        console.print(f"Tệp phản hồi gửi đơn vị: {len(run.feedback)} tệp trong {folder}",
-                      soft_wrap=True)
+        console.print(
+            f"Tệp phản hồi gửi đơn vị: {len(run.feedback)} tệp trong {folder}", soft_wrap=True
+        )
     console.print(f"Biên bản (manifest): {run.manifest}", soft_wrap=True)
     if run.report:
         console.print(f"Báo cáo: {run.report}", soft_wrap=True)
     if run.drafts:
-        console.print(f"Thư nháp trả lời, nhắc nộp: {len(run.drafts)} thư trong "
-                      f"{run.drafts[0].parent} (mở bằng Outlook/Thunderbird để xem và gửi)",
-                      soft_wrap=True)
+        console.print(
+            f"Thư nháp trả lời, nhắc nộp: {len(run.drafts)} thư trong "
+            f"{run.drafts[0].parent} (mở bằng Outlook/Thunderbird để xem và gửi)",
+            soft_wrap=True,
+        )
 
 
 def print_collect(report: CollectReport, inbox: Path, console: Console) -> None:
-    console.print(f"Đã đọc {report.messages} thư; lưu {len(report.saved)} tệp vào {inbox}; "
-                  f"{len(report.duplicates)} tệp trùng nội dung đã có; bỏ qua "
-                  f"{len(report.skipped)} tệp đính kèm không phải bảng tính.", soft_wrap=True)
+    console.print(
+        f"Đã đọc {report.messages} thư; lưu {len(report.saved)} tệp vào {inbox}; "
+        f"{len(report.duplicates)} tệp trùng nội dung đã có; bỏ qua "
+        f"{len(report.skipped)} tệp đính kèm không phải bảng tính.",
+        soft_wrap=True,
+    )
     if not report.saved:
         console.print("Không có tệp mới.", soft_wrap=True)
     for path in report.saved:

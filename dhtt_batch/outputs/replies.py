@@ -13,14 +13,16 @@ from pathlib import Path
 from ..atomic import atomic_write_bytes
 from ..campaign import Campaign
 from ..findings import ERROR
+from ..formats.sidecar import Sidecar
 from ..merge import FileOutcome, MergeResult, UnitOutcome
 from ..template import build_template, template_filename
 
 XLSX = ("application", "vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
 
-def write_reply_drafts(result: MergeResult, feedback: dict[str, Path],
-                       directory: Path) -> list[Path]:
+def write_reply_drafts(
+    result: MergeResult, feedback: dict[str, Path], directory: Path
+) -> list[Path]:
     campaign = result.campaign
     written = []
     for unit in result.units:
@@ -55,29 +57,37 @@ def _now(campaign: Campaign) -> datetime:
     return datetime.now(campaign.period.tz)
 
 
-def _reply(campaign: Campaign, unit: UnitOutcome, outcome: FileOutcome,
-           feedback: Path | None) -> EmailMessage:
-    sidecar = outcome.sub.sidecar
-    to = str(sidecar.get("sender") or formataddr((unit.unit.name, unit.unit.email)))
-    original = str(sidecar.get("subject") or "")
-    subject = f"Re: {original}" if original else \
-        f"Kết quả kiểm tra biểu mẫu điển hình tiên tiến - {campaign.period.label}"
+def _reply(
+    campaign: Campaign, unit: UnitOutcome, outcome: FileOutcome, feedback: Path | None
+) -> EmailMessage:
+    sidecar = outcome.sub.sidecar or Sidecar()
+    to = sidecar.sender or formataddr((unit.unit.name, unit.unit.email))
+    original = sidecar.subject
+    subject = (
+        f"Re: {original}"
+        if original
+        else f"Kết quả kiểm tra biểu mẫu điển hình tiên tiến - {campaign.period.label}"
+    )
     message = _envelope(campaign, to, subject)
-    if sidecar.get("message_id"):
-        message["In-Reply-To"] = str(sidecar["message_id"])
-        message["References"] = str(sidecar["message_id"])
+    if sidecar.message_id:
+        message["In-Reply-To"] = sidecar.message_id
+        message["References"] = sidecar.message_id
     errors = sum(1 for f in outcome.findings if f.severity == ERROR)
     warnings = len(outcome.findings) - errors
     lines = [f"Kính gửi {unit.unit.name},", ""]
     if errors:
-        lines += [f"Phòng Hành chính - Tổ chức đã nhận tệp {outcome.sub.path.name}. Tệp còn "
-                  f"{errors} lỗi cần sửa ({outcome.rows_accepted} dòng đã được tổng hợp, "
-                  f"{outcome.rows_rejected} dòng chưa được nhận).",
-                  "Các ô cần sửa được tô đỏ và ghi chú trong tệp đính kèm (xem sheet "
-                  "\"Lỗi cần sửa\"). Đề nghị đơn vị sửa và gửi lại tệp đã sửa."]
+        lines += [
+            f"Phòng Hành chính - Tổ chức đã nhận tệp {outcome.sub.path.name}. Tệp còn "
+            f"{errors} lỗi cần sửa ({outcome.rows_accepted} dòng đã được tổng hợp, "
+            f"{outcome.rows_rejected} dòng chưa được nhận).",
+            "Các ô cần sửa được tô đỏ và ghi chú trong tệp đính kèm (xem sheet "
+            '"Lỗi cần sửa"). Đề nghị đơn vị sửa và gửi lại tệp đã sửa.',
+        ]
     else:
-        lines += [f"Phòng Hành chính - Tổ chức đã nhận tệp {outcome.sub.path.name}: hợp lệ, "
-                  f"{outcome.rows_accepted} dòng đã được tổng hợp."]
+        lines += [
+            f"Phòng Hành chính - Tổ chức đã nhận tệp {outcome.sub.path.name}: hợp lệ, "
+            f"{outcome.rows_accepted} dòng đã được tổng hợp."
+        ]
         if warnings:
             lines.append(f"Có {warnings} điểm cần lưu ý, chi tiết trong tệp đính kèm.")
     if outcome.late:
@@ -85,25 +95,41 @@ def _reply(campaign: Campaign, unit: UnitOutcome, outcome: FileOutcome,
     lines += ["", "Trân trọng,", "Phòng Hành chính - Tổ chức"]
     message.set_content("\n".join(lines))
     if feedback is not None and feedback.is_file():
-        message.add_attachment(feedback.read_bytes(), maintype=XLSX[0], subtype=XLSX[1],
-                               filename=feedback.name)
+        message.add_attachment(
+            feedback.read_bytes(), maintype=XLSX[0], subtype=XLSX[1], filename=feedback.name
+        )
     return message
 
 
 def _reminder(result: MergeResult, unit: UnitOutcome) -> EmailMessage:
     campaign = result.campaign
-    message = _envelope(campaign, formataddr((unit.unit.name, unit.unit.email)),
-                        f"Đề nghị gửi đăng ký điển hình tiên tiến - {campaign.period.label}")
+    message = _envelope(
+        campaign,
+        formataddr((unit.unit.name, unit.unit.email)),
+        f"Đề nghị gửi đăng ký điển hình tiên tiến - {campaign.period.label}",
+    )
     deadline = campaign.period.deadline
     due = f" (hạn gửi {deadline:%H:%M} ngày {deadline:%d/%m/%Y})" if deadline else ""
-    message.set_content("\n".join([
-        f"Kính gửi {unit.unit.name},", "",
-        f"Đến nay Phòng Hành chính - Tổ chức chưa nhận được biểu mẫu đăng ký điển hình tiên "
-        f"tiến {campaign.period.label.lower()} của đơn vị{due}.",
-        "Đề nghị đơn vị điền biểu mẫu đính kèm và gửi lại sớm.", "",
-        "Trân trọng,", "Phòng Hành chính - Tổ chức"]))
+    message.set_content(
+        "\n".join(
+            [
+                f"Kính gửi {unit.unit.name},",
+                "",
+                f"Đến nay Phòng Hành chính - Tổ chức chưa nhận được biểu mẫu đăng ký điển hình "
+                f"tiên tiến {campaign.period.label.lower()} của đơn vị{due}.",
+                "Đề nghị đơn vị điền biểu mẫu đính kèm và gửi lại sớm.",
+                "",
+                "Trân trọng,",
+                "Phòng Hành chính - Tổ chức",
+            ]
+        )
+    )
     buffer = io.BytesIO()
     build_template(campaign, result.specs, unit.unit).save(buffer)
-    message.add_attachment(buffer.getvalue(), maintype=XLSX[0], subtype=XLSX[1],
-                           filename=template_filename(campaign, unit.unit))
+    message.add_attachment(
+        buffer.getvalue(),
+        maintype=XLSX[0],
+        subtype=XLSX[1],
+        filename=template_filename(campaign, unit.unit),
+    )
     return message

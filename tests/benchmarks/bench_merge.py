@@ -35,10 +35,10 @@ import python_calamine as calamine
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from dhtt_batch.campaign import Campaign, load_campaign  # noqa: E402
-from dhtt_batch.layout import FIRST_DATA_ROW, HEADER_ROW  # noqa: E402
-from dhtt_batch.schema import build_schema  # noqa: E402
+from dhtt_batch.formats.template_layout import FIRST_DATA_ROW, HEADER_ROW  # noqa: E402
+from dhtt_batch.pandera_schema import build_schema  # noqa: E402
 from dhtt_batch.spec import SpecSet  # noqa: E402
-from dhtt_batch.xlsxstream import Workbook  # noqa: E402
+from dhtt_batch.xlsx.stream import Workbook  # noqa: E402
 from tests.benchmarks.province import make_province  # noqa: E402
 
 TODAY = date(2026, 1, 5)
@@ -57,8 +57,7 @@ def read_floor(files: list[Path]) -> list[dict[str, list[list[Any]]]]:
     books = []
     for path in files:
         book = calamine.CalamineWorkbook.from_path(str(path))
-        books.append({name: book.get_sheet_by_name(name).to_python()
-                      for name in book.sheet_names})
+        books.append({name: book.get_sheet_by_name(name).to_python() for name in book.sheet_names})
     return books
 
 
@@ -66,8 +65,9 @@ def floor(files: list[Path], specs: SpecSet, target: Path) -> None:
     books = read_floor(files)
     out = Workbook()  # the consolidated workbook's writer, without any formatting
     for spec in specs.criteria:
-        rows = [row[: len(spec.keys)] for book in books
-                for row in book[spec.name][FIRST_DATA_ROW - 1:]]
+        rows = [
+            row[: len(spec.keys)] for book in books for row in book[spec.name][FIRST_DATA_ROW - 1 :]
+        ]
         frame = pd.DataFrame(rows, columns=spec.keys, dtype=object)
         frame = frame.where(frame != "", None)
         try:
@@ -83,9 +83,10 @@ def naive(files: list[Path], specs: SpecSet, target: Path) -> None:
     frames: dict[str, list[pd.DataFrame]] = {s.name: [] for s in specs.criteria}
     for path in files:
         for spec in specs.criteria:
-            frame = pd.read_excel(path, sheet_name=spec.name, header=HEADER_ROW - 1,
-                                  engine="openpyxl", dtype=object)
-            frame = frame.iloc[FIRST_DATA_ROW - HEADER_ROW - 1:, : len(spec.keys)]
+            frame = pd.read_excel(
+                path, sheet_name=spec.name, header=HEADER_ROW - 1, engine="openpyxl", dtype=object
+            )
+            frame = frame.iloc[FIRST_DATA_ROW - HEADER_ROW - 1 :, : len(spec.keys)]
             frame.columns = spec.keys
             frame = frame.astype(object).where(frame.notna(), None)
             with contextlib.suppress(pa.errors.SchemaErrors):
@@ -110,9 +111,12 @@ print(time.perf_counter() - start, os.waitstatus_to_exitcode(status), usage.ru_m
 
 def run_cli(args: list[str]) -> tuple[float, float]:
     """Wall time and peak RSS (MB) of one dhtt-batch run in a child process."""
-    report = subprocess.run([sys.executable, "-c", _TRAMPOLINE, sys.executable, "-m",
-                             "dhtt_batch.cli", *args], capture_output=True, text=True,
-                            check=True).stdout.split()
+    report = subprocess.run(
+        [sys.executable, "-c", _TRAMPOLINE, sys.executable, "-m", "dhtt_batch.cli", *args],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()
     elapsed, code, peak_kb = float(report[0]), int(report[1]), int(report[2])
     if code not in (0, 1):
         raise SystemExit(f"dhtt-batch {' '.join(args)} failed with exit code {code}")
@@ -146,10 +150,16 @@ def main() -> None:
         campaign, inbox = province_in(work, options.units)
         files = sorted(inbox.glob("*.xlsx"))
         specs = campaign.load_specs()
-        rows = sum(len(book[s.name]) - FIRST_DATA_ROW + 1 for book in read_floor(files)
-                   for s in specs.criteria)
-        print(f"province of {len(files)} workbooks, {rows} rows ready in "
-              f"{time.perf_counter() - start:.1f} s", flush=True)
+        rows = sum(
+            len(book[s.name]) - FIRST_DATA_ROW + 1
+            for book in read_floor(files)
+            for s in specs.criteria
+        )
+        print(
+            f"province of {len(files)} workbooks, {rows} rows ready in "
+            f"{time.perf_counter() - start:.1f} s",
+            flush=True,
+        )
         config = ["-c", str(campaign.source)]
         figures = {
             "read_s": timed(lambda: read_floor(files), options.repeat),
@@ -157,13 +167,16 @@ def main() -> None:
             "naive_s": timed(lambda: naive(files, specs, work / "naive.xlsx"), options.repeat),
         }
         figures["validate_s"], validate_mb = timed_cli(
-            ["validate", *config, "--json", str(inbox)], options.repeat)
+            ["validate", *config, "--json", str(inbox)], options.repeat
+        )
         figures["merge_s"], merge_mb = timed_cli(
-            ["merge", *config, str(inbox), "-o", str(work / "out")], options.repeat)
+            ["merge", *config, str(inbox), "-o", str(work / "out")], options.repeat
+        )
     for name, seconds in figures.items():
         print(f"{name:>11}: {seconds:8.2f} s", flush=True)
     result = {
-        "workbooks": len(files), "rows": rows,
+        "workbooks": len(files),
+        "rows": rows,
         **{k: round(v, 3) for k, v in figures.items()},
         "merge_over_floor": round(figures["merge_s"] / figures["floor_s"], 2),
         "naive_over_merge": round(figures["naive_s"] / figures["merge_s"], 2),

@@ -30,12 +30,16 @@ def measure(units: int, workdir: Path, repeat: int) -> tuple[int, float, float]:
     campaign, inbox = province_in(workdir, units)
     print(f"{units} units ready in {time.perf_counter() - start:.1f} s", flush=True)
     out = workdir / f"out-{units}"
-    seconds, peak = timed_cli(["merge", "-c", str(campaign.source), str(inbox), "-o", str(out)],
-                              repeat)
+    seconds, peak = timed_cli(
+        ["merge", "-c", str(campaign.source), str(inbox), "-o", str(out)], repeat
+    )
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     rows = int(manifest["totals"]["rows_read"])
-    print(f"{units:>6} units {rows:>8} rows  merge {seconds:7.2f} s  "
-          f"{seconds / rows * 1e6:6.1f} µs/row  peak {peak:.0f} MB", flush=True)
+    print(
+        f"{units:>6} units {rows:>8} rows  merge {seconds:7.2f} s  "
+        f"{seconds / rows * 1e6:6.1f} µs/row  peak {peak:.0f} MB",
+        flush=True,
+    )
     return rows, seconds, peak
 
 
@@ -51,11 +55,20 @@ def main() -> None:
         small_rows, small_s, small_mb = measure(options.small, workdir, options.repeat)
         large_rows, large_s, large_mb = measure(options.large, workdir, options.repeat)
     growth = (large_s / large_rows) / (small_s / small_rows) - 1
-    print(json.dumps({
-        "small_units": options.small, "small_rows": small_rows, "small_s": round(small_s, 3),
-        "large_units": options.large, "large_rows": large_rows, "large_s": round(large_s, 3),
-        "per_row_growth": round(growth, 3), "peak_rss_mb": round(max(small_mb, large_mb), 1),
-    }))
+    print(
+        json.dumps(
+            {
+                "small_units": options.small,
+                "small_rows": small_rows,
+                "small_s": round(small_s, 3),
+                "large_units": options.large,
+                "large_rows": large_rows,
+                "large_s": round(large_s, 3),
+                "per_row_growth": round(growth, 3),
+                "peak_rss_mb": round(max(small_mb, large_mb), 1),
+            }
+        )
+    )
 
 
 if __name__ == "__main__":

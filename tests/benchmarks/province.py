@@ -13,21 +13,126 @@ from pathlib import Path
 from typing import Any
 
 from dhtt_batch.campaign import Campaign, default_campaign_path, load_campaign
-from dhtt_batch.fill import fill_template
 from dhtt_batch.template import build_template
+from dhtt_batch.testing import fill_template
 
-FAMILY = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ", "Võ", "Đặng", "Bùi",
-          "Đỗ", "Hồ", "Ngô", "Dương", "Lý"]
+FAMILY = [
+    "Nguyễn",
+    "Trần",
+    "Lê",
+    "Phạm",
+    "Hoàng",
+    "Huỳnh",
+    "Phan",
+    "Vũ",
+    "Võ",
+    "Đặng",
+    "Bùi",
+    "Đỗ",
+    "Hồ",
+    "Ngô",
+    "Dương",
+    "Lý",
+]
 MIDDLE = ["Văn", "Thị", "Hữu", "Minh", "Thanh", "Quang", "Ngọc", "Đức", "Thu", "Xuân"]
-MIDDLE2 = ["Anh", "Bảo", "Công", "Diệu", "Gia", "Hoài", "Khánh", "Mỹ", "Nhật", "Phương",
-           "Thái", "Trọng", "Tường", "Việt", "Hồng", "Kim", "Lệ", "Thùy", "Phước", "Đình",
-           "Tiến", "Hoàng", "Quốc", "Bích", "Cẩm", "Ánh", "Trung", "Duy", "Vĩnh", "Nguyên"]
-GIVEN = ["An", "Bình", "Cường", "Dũng", "Giang", "Hà", "Hải", "Hạnh", "Hùng", "Hương", "Khoa",
-         "Lan", "Linh", "Long", "Mai", "Nam", "Nga", "Phúc", "Quân", "Sơn", "Tâm", "Thảo",
-         "Trang", "Tuấn", "Vân", "Yến", "Châu", "Chi", "Đạt", "Định", "Đông", "Hiền", "Hiếu",
-         "Hòa", "Huệ", "Huy", "Khang", "Khôi", "Lâm", "Lộc", "Loan", "Luân", "Ly", "Minh",
-         "Nhàn", "Nhung", "Oanh", "Phong", "Phượng", "Quyên", "Quỳnh", "Tài", "Thắng",
-         "Thịnh", "Thủy", "Tiên", "Trâm", "Trí", "Tú", "Uyên", "Vinh", "Vy", "Xuân", "Ý"]
+MIDDLE2 = [
+    "Anh",
+    "Bảo",
+    "Công",
+    "Diệu",
+    "Gia",
+    "Hoài",
+    "Khánh",
+    "Mỹ",
+    "Nhật",
+    "Phương",
+    "Thái",
+    "Trọng",
+    "Tường",
+    "Việt",
+    "Hồng",
+    "Kim",
+    "Lệ",
+    "Thùy",
+    "Phước",
+    "Đình",
+    "Tiến",
+    "Hoàng",
+    "Quốc",
+    "Bích",
+    "Cẩm",
+    "Ánh",
+    "Trung",
+    "Duy",
+    "Vĩnh",
+    "Nguyên",
+]
+GIVEN = [
+    "An",
+    "Bình",
+    "Cường",
+    "Dũng",
+    "Giang",
+    "Hà",
+    "Hải",
+    "Hạnh",
+    "Hùng",
+    "Hương",
+    "Khoa",
+    "Lan",
+    "Linh",
+    "Long",
+    "Mai",
+    "Nam",
+    "Nga",
+    "Phúc",
+    "Quân",
+    "Sơn",
+    "Tâm",
+    "Thảo",
+    "Trang",
+    "Tuấn",
+    "Vân",
+    "Yến",
+    "Châu",
+    "Chi",
+    "Đạt",
+    "Định",
+    "Đông",
+    "Hiền",
+    "Hiếu",
+    "Hòa",
+    "Huệ",
+    "Huy",
+    "Khang",
+    "Khôi",
+    "Lâm",
+    "Lộc",
+    "Loan",
+    "Luân",
+    "Ly",
+    "Minh",
+    "Nhàn",
+    "Nhung",
+    "Oanh",
+    "Phong",
+    "Phượng",
+    "Quyên",
+    "Quỳnh",
+    "Tài",
+    "Thắng",
+    "Thịnh",
+    "Thủy",
+    "Tiên",
+    "Trâm",
+    "Trí",
+    "Tú",
+    "Uyên",
+    "Vinh",
+    "Vy",
+    "Xuân",
+    "Ý",
+]
 ACHIEVEMENTS = [
     "Hoàn thành xuất sắc nhiệm vụ được giao, có sáng kiến cải tiến quy trình xử lý hồ sơ.",
     "Chủ trì số hóa hồ sơ lưu trữ, rút ngắn thời gian tra cứu tài liệu cho cơ quan.",
@@ -41,7 +146,9 @@ def province_campaign(units: int, directory: Path) -> Path:
     head = text[: text.index("[[units]]")]
     roster = "".join(
         f'[[units]]\ncode = "U{n:04d}"\nname = "Đơn vị số {n:04d}"\n'
-        f'email = "u{n:04d}@example.gov.vn"\n\n' for n in range(1, units + 1))
+        f'email = "u{n:04d}@example.gov.vn"\n\n'
+        for n in range(1, units + 1)
+    )
     path = directory / "campaign.toml"
     path.write_text(head + roster, encoding="utf-8")
     return path
@@ -51,27 +158,40 @@ def _record(rng: random.Random, sheet: str, number: int, unit: str) -> dict[str,
     person = rng.random() < 0.8
     # Names varied enough that only a handful of "likely duplicates" arise by chance, as in a
     # real province; one workbook in ten carries real mistakes.
-    name = (f"{rng.choice(FAMILY)} {rng.choice(MIDDLE)} {rng.choice(MIDDLE2)} "
-            f"{rng.choice(GIVEN)}" if person
-            else f"Tổ công tác số {number} - {unit}")
+    name = (
+        f"{rng.choice(FAMILY)} {rng.choice(MIDDLE)} {rng.choice(MIDDLE2)} {rng.choice(GIVEN)}"
+        if person
+        else f"Tổ công tác số {number} - {unit}"
+    )
     row: dict[str, Any] = {
-        "stt": number, "doi_tuong": "Cá nhân" if person else "Tập thể", "ho_ten": name,
+        "stt": number,
+        "doi_tuong": "Cá nhân" if person else "Tập thể",
+        "ho_ten": name,
         "gioi_tinh": rng.choice(["Nam", "Nữ"]) if person else None,
         "nam_sinh": rng.randint(1965, 2000) if person else None,
-        "chuc_vu": "Chuyên viên" if person else None, "don_vi_cong_tac": unit,
+        "chuc_vu": "Chuyên viên" if person else None,
+        "don_vi_cong_tac": unit,
         "giai_doan": rng.choice(["Phát hiện", "Đăng ký xây dựng", "Đang bồi dưỡng"]),
         "tom_tat_thanh_tich": rng.choice(ACHIEVEMENTS),
         "hinh_thuc_de_nghi": rng.choice(["Biểu dương", "Giấy khen của Chánh Văn phòng"]),
     }
     extra: dict[str, dict[str, Any]] = {
-        "a_HCM": {"noi_dung_dot_pha": "Đổi mới cách làm trong xử lý công việc hằng ngày",
-                  "muc_do_hoan_thanh": "Hoàn thành tốt nhiệm vụ"},
-        "b_CCHC": {"ten_mo_hinh": "Tiếp nhận hồ sơ trực tuyến",
-                   "linh_vuc_cai_cach": "Cải cách thủ tục hành chính", "nam_ap_dung": 2023,
-                   "hieu_qua_hai_long": "Rút ngắn thời gian giải quyết, người dân hài lòng."},
-        "c_CDS": {"ten_san_pham": "Phần mềm quản lý văn bản", "phuc_vu": "Chính quyền số",
-                  "nam_su_dung": 2022,
-                  "hieu_qua_nang_suat": "Giảm một nửa thời gian tổng hợp báo cáo định kỳ."},
+        "a_HCM": {
+            "noi_dung_dot_pha": "Đổi mới cách làm trong xử lý công việc hằng ngày",
+            "muc_do_hoan_thanh": "Hoàn thành tốt nhiệm vụ",
+        },
+        "b_CCHC": {
+            "ten_mo_hinh": "Tiếp nhận hồ sơ trực tuyến",
+            "linh_vuc_cai_cach": "Cải cách thủ tục hành chính",
+            "nam_ap_dung": 2023,
+            "hieu_qua_hai_long": "Rút ngắn thời gian giải quyết, người dân hài lòng.",
+        },
+        "c_CDS": {
+            "ten_san_pham": "Phần mềm quản lý văn bản",
+            "phuc_vu": "Chính quyền số",
+            "nam_su_dung": 2022,
+            "hieu_qua_nang_suat": "Giảm một nửa thời gian tổng hợp báo cáo định kỳ.",
+        },
     }
     row.update(extra[sheet])
     return row
@@ -83,14 +203,21 @@ def _write_unit(args: tuple[Path, Path, int]) -> None:
     specs = campaign.load_specs()
     unit = campaign.units[n]
     rng = random.Random(n)
-    rows = {sheet: [_record(rng, sheet, i + 1, unit.name) for i in range(rng.randint(30, 50))]
-            for sheet in ("a_HCM", "b_CCHC", "c_CDS")}
+    rows = {
+        sheet: [_record(rng, sheet, i + 1, unit.name) for i in range(rng.randint(30, 50))]
+        for sheet in ("a_HCM", "b_CCHC", "c_CDS")
+    }
     if n % 10 == 3:  # about one workbook in ten carries a few mistakes
         rows["a_HCM"][2]["gioi_tinh"] = None
         rows["b_CCHC"][5]["nam_ap_dung"] = "hai không hai ba"
         rows["c_CDS"][7]["phuc_vu"] = "số hóa"
-    info = {"don_vi": unit.name, "nguoi_lap": "Người Lập Biểu", "dien_thoai": "0232 3822 123",
-            "ngay_lap": date(2025, 12, 10), "thu_truong": "Thủ Trưởng Đơn Vị"}
+    info = {
+        "don_vi": unit.name,
+        "nguoi_lap": "Người Lập Biểu",
+        "dien_thoai": "0232 3822 123",
+        "ngay_lap": date(2025, 12, 10),
+        "thu_truong": "Thủ Trưởng Đơn Vị",
+    }
     wb = build_template(campaign, specs, unit, today=date(2025, 11, 20))
     fill_template(wb, specs, info, rows)
     wb.save(inbox / f"{unit.code}.xlsx")

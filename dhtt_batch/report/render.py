@@ -16,14 +16,15 @@ import jinja2
 from docx.shared import Mm
 from docxtpl import DocxTemplate, InlineImage
 
-from .atomic import atomic_write_bytes, atomic_write_text
-from .campaign import Campaign
-from .report_context import build_context
-from .report_data import ReportError, read_consolidated
-from .report_docx import default_docx_template
-from .spec import SpecSet
+from ..atomic import atomic_write_bytes, atomic_write_text
+from ..campaign import Campaign
+from ..formats.consolidated import ConsolidatedError, read_consolidated
+from ..spec import SpecSet
+from . import ReportError
+from .context import build_context
+from .docx import default_docx_template
 
-DEFAULTS = Path(__file__).resolve().parent / "defaults"
+DEFAULTS = Path(__file__).resolve().parent.parent / "defaults"
 FORMATS = (".docx", ".html", ".pdf")
 INSTALL_HINT = (
     "Cần LibreOffice để xuất PDF. Trên Debian/Ubuntu: sudo apt-get install "
@@ -32,12 +33,16 @@ INSTALL_HINT = (
 )
 
 
-def render_report(consolidated: Path, target: Path, campaign: Campaign, specs: SpecSet,
-                  today: date | None = None) -> Path:
+def render_report(
+    consolidated: Path, target: Path, campaign: Campaign, specs: SpecSet, today: date | None = None
+) -> Path:
     suffix = target.suffix.lower()
     if suffix not in FORMATS:
         raise ReportError(f"Chỉ xuất được .docx, .html hoặc .pdf (không phải '{suffix}').")
-    data = read_consolidated(consolidated, specs)
+    try:
+        data = read_consolidated(consolidated, specs)
+    except ConsolidatedError as exc:
+        raise ReportError(str(exc)) from exc
     context = build_context(data, campaign, specs, today or date.today())
     chart = chart_png(context)
     if suffix == ".html":
@@ -63,10 +68,20 @@ def chart_png(context: dict[str, Any]) -> bytes:
     fig, ax = plt.subplots(figsize=(7.5, 3.6), dpi=150)
     try:
         width = 0.38
-        bars_tt = ax.bar([p - width / 2 for p in positions], [c["tap_the"] for c in criteria],
-                         width, label="Tập thể", color="#1f4e79")
-        bars_cn = ax.bar([p + width / 2 for p in positions], [c["ca_nhan"] for c in criteria],
-                         width, label="Cá nhân", color="#c55a11")
+        bars_tt = ax.bar(
+            [p - width / 2 for p in positions],
+            [c["tap_the"] for c in criteria],
+            width,
+            label="Tập thể",
+            color="#1f4e79",
+        )
+        bars_cn = ax.bar(
+            [p + width / 2 for p in positions],
+            [c["ca_nhan"] for c in criteria],
+            width,
+            label="Cá nhân",
+            color="#c55a11",
+        )
         ax.bar_label(bars_tt, fontsize=8)
         ax.bar_label(bars_cn, fontsize=8)
         ax.set_xticks(list(positions), labels, fontsize=8)
@@ -100,8 +115,9 @@ def render_html(context: dict[str, Any], chart: bytes, campaign: Campaign) -> st
     if custom and not custom.is_file():
         raise ReportError(f"Không tìm thấy mẫu báo cáo HTML {custom}.")
     folder, name = (custom.parent, custom.name) if custom else (DEFAULTS, "bao-cao.html")
-    env = jinja2.Environment(loader=jinja2.FileSystemLoader(folder), autoescape=True,
-                             undefined=jinja2.StrictUndefined)
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(folder), autoescape=True, undefined=jinja2.StrictUndefined
+    )
     try:
         template = env.get_template(name)
         return template.render(**context, chart_png_base64=base64.b64encode(chart).decode())
@@ -109,8 +125,7 @@ def render_html(context: dict[str, Any], chart: bytes, campaign: Campaign) -> st
         raise ReportError(f"Mẫu báo cáo HTML {name} có lỗi: {exc}") from exc
 
 
-def render_docx(context: dict[str, Any], chart: bytes, campaign: Campaign,
-                specs: SpecSet) -> bytes:
+def render_docx(context: dict[str, Any], chart: bytes, campaign: Campaign, specs: SpecSet) -> bytes:
     custom = campaign.report.docx_template
     if custom and not custom.is_file():
         raise ReportError(f"Không tìm thấy mẫu báo cáo Word {custom}.")
@@ -138,10 +153,23 @@ def _render_pdf(document: bytes, target: Path) -> None:
         source.write_bytes(document)
         profile = Path(tmp, "profile").as_uri()
         try:
-            subprocess.run([soffice, "--headless", "--norestore", f"-env:UserInstallation="
-                            f"{profile}", "--convert-to", "pdf", "--outdir", tmp, str(source)],
-                           check=True, capture_output=True, timeout=300,
-                           env={**os.environ, "HOME": tmp})
+            subprocess.run(
+                [
+                    soffice,
+                    "--headless",
+                    "--norestore",
+                    f"-env:UserInstallation={profile}",
+                    "--convert-to",
+                    "pdf",
+                    "--outdir",
+                    tmp,
+                    str(source),
+                ],
+                check=True,
+                capture_output=True,
+                timeout=300,
+                env={**os.environ, "HOME": tmp},
+            )
         except (subprocess.SubprocessError, OSError) as exc:
             raise ReportError(f"LibreOffice không chuyển được sang PDF: {exc}") from exc
         pdf = Path(tmp) / "bao-cao.pdf"

@@ -23,7 +23,7 @@ from datetime import date, datetime, time
 from typing import IO, Any, NamedTuple
 
 from .cells import FORMULA_TRIGGERS, column_letters
-from .xlsxparts import (
+from .parts import (
     MAIN_NS,
     REL_NS,
     XML_HEAD,
@@ -83,8 +83,9 @@ class Workbook:
     date_style: str | None = None
     _sheets: list[_Sheet] = field(default_factory=list)
 
-    def add_sheet(self, name: str, rows: Iterable[Sequence[Any]],
-                  layout: Layout | None = None) -> None:
+    def add_sheet(
+        self, name: str, rows: Iterable[Sequence[Any]], layout: Layout | None = None
+    ) -> None:
         self._sheets.append(_Sheet(name[:31], layout or Layout(), rows))
 
     def save(self, target: str | IO[bytes]) -> None:
@@ -92,8 +93,7 @@ class Workbook:
         date_xf = xf[self.date_style] if self.date_style else 0
         strings = _Strings()
         charts: list[int] = []
-        with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED,
-                             compresslevel=_COMPRESSION) as zf:
+        with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED, compresslevel=_COMPRESSION) as zf:
             for number, sheet in enumerate(self._sheets, start=1):
                 cells = _CellWriter(strings, xf, date_xf)
                 with zf.open(f"xl/worksheets/sheet{number}.xml", "w") as out:
@@ -104,36 +104,50 @@ class Workbook:
             zf.writestr("xl/sharedStrings.xml", strings.xml())
             zf.writestr("xl/styles.xml", styles_xml(list(self.styles.values())))
             zf.writestr("xl/workbook.xml", self._workbook_xml())
-            targets = [("worksheet", f"worksheets/sheet{n}.xml")
-                       for n in range(1, len(self._sheets) + 1)]
-            zf.writestr("xl/_rels/workbook.xml.rels", relationships(
-                [*targets, ("styles", "styles.xml"), ("sharedStrings", "sharedStrings.xml")]))
+            targets = [
+                ("worksheet", f"worksheets/sheet{n}.xml") for n in range(1, len(self._sheets) + 1)
+            ]
+            zf.writestr(
+                "xl/_rels/workbook.xml.rels",
+                relationships(
+                    [*targets, ("styles", "styles.xml"), ("sharedStrings", "sharedStrings.xml")]
+                ),
+            )
             zf.writestr("_rels/.rels", root_relationships())
             zf.writestr("[Content_Types].xml", content_types(len(self._sheets), charts))
 
     def _write_chart(self, zf: zipfile.ZipFile, number: int, sheet: _Sheet) -> None:
         chart = sheet.layout.chart
         assert chart is not None
-        zf.writestr(f"xl/worksheets/_rels/sheet{number}.xml.rels", relationships(
-            [("drawing", f"../drawings/drawing{number}.xml")]))
+        zf.writestr(
+            f"xl/worksheets/_rels/sheet{number}.xml.rels",
+            relationships([("drawing", f"../drawings/drawing{number}.xml")]),
+        )
         zf.writestr(f"xl/drawings/drawing{number}.xml", drawing_xml(chart))
-        zf.writestr(f"xl/drawings/_rels/drawing{number}.xml.rels", relationships(
-            [("chart", f"../charts/chart{number}.xml")]))
+        zf.writestr(
+            f"xl/drawings/_rels/drawing{number}.xml.rels",
+            relationships([("chart", f"../charts/chart{number}.xml")]),
+        )
         letters = [column_letters(n) for n in range(1, chart.last_col + 1)]
-        zf.writestr(f"xl/charts/chart{number}.xml",
-                    chart_xml(chart, _sheet_ref(sheet.name), letters))
+        zf.writestr(
+            f"xl/charts/chart{number}.xml", chart_xml(chart, _sheet_ref(sheet.name), letters)
+        )
 
     def _workbook_xml(self) -> str:
         sheets, names = [], []
         for index, sheet in enumerate(self._sheets):
             state = ' state="hidden"' if sheet.layout.hidden else ""
-            sheets.append(f"<sheet name={_attr(sheet.name)} sheetId=\"{index + 1}\"{state} "
-                          f'r:id="rId{index + 1}"/>')
+            sheets.append(
+                f'<sheet name={_attr(sheet.name)} sheetId="{index + 1}"{state} '
+                f'r:id="rId{index + 1}"/>'
+            )
             names.extend(_defined_names(index, sheet))
         defined = f"<definedNames>{''.join(names)}</definedNames>" if names else ""
-        return (f'{XML_HEAD}<workbook xmlns="{MAIN_NS}" xmlns:r="{REL_NS}"><bookViews>'
-                f'<workbookView activeTab="0"/></bookViews><sheets>{"".join(sheets)}</sheets>'
-                f"{defined}</workbook>")
+        return (
+            f'{XML_HEAD}<workbook xmlns="{MAIN_NS}" xmlns:r="{REL_NS}"><bookViews>'
+            f'<workbookView activeTab="0"/></bookViews><sheets>{"".join(sheets)}</sheets>'
+            f"{defined}</workbook>"
+        )
 
 
 def _defined_names(index: int, sheet: _Sheet) -> list[str]:
@@ -144,11 +158,15 @@ def _defined_names(index: int, sheet: _Sheet) -> list[str]:
     names = []
     if layout.columns:
         area = f"{ref}!$A${top}:${column_letters(layout.columns)}${_filter_end(layout)}"
-        names.append(f'<definedName name="_xlnm._FilterDatabase" localSheetId="{index}" '
-                     f'hidden="1">{escape_text(area)}</definedName>')
+        names.append(
+            f'<definedName name="_xlnm._FilterDatabase" localSheetId="{index}" '
+            f'hidden="1">{escape_text(area)}</definedName>'
+        )
     if layout.landscape_a4:
-        names.append(f'<definedName name="_xlnm.Print_Titles" localSheetId="{index}">'
-                     f"{escape_text(f'{ref}!${top}:${top}')}</definedName>")
+        names.append(
+            f'<definedName name="_xlnm.Print_Titles" localSheetId="{index}">'
+            f"{escape_text(f'{ref}!${top}:${top}')}</definedName>"
+        )
     return names
 
 
@@ -174,30 +192,40 @@ def _sheet_head(layout: Layout, first: bool) -> str:
     pane = ""
     if layout.header_row:
         below = f"A{layout.header_row + 1}"
-        pane = (f'<pane ySplit="{layout.header_row}" topLeftCell="{below}" '
-                f'activePane="bottomLeft" state="frozen"/><selection pane="bottomLeft" '
-                f'activeCell="{below}" sqref="{below}"/>')
-    fit = "<sheetPr><pageSetUpPr fitToPage=\"1\"/></sheetPr>" if layout.landscape_a4 else ""
-    cols = "".join(f'<col min="{n}" max="{n}" width="{w:g}" customWidth="1"/>'
-                   for n, w in enumerate(layout.widths, start=1))
-    return (f'{XML_HEAD}<worksheet xmlns="{MAIN_NS}" xmlns:r="{REL_NS}">{fit}'
-            f'<sheetViews><sheetView workbookViewId="0"{selected}>{pane}</sheetView>'
-            f'</sheetViews><sheetFormatPr defaultRowHeight="15"/>'
-            f'{f"<cols>{cols}</cols>" if cols else ""}<sheetData>')
+        pane = (
+            f'<pane ySplit="{layout.header_row}" topLeftCell="{below}" '
+            f'activePane="bottomLeft" state="frozen"/><selection pane="bottomLeft" '
+            f'activeCell="{below}" sqref="{below}"/>'
+        )
+    fit = '<sheetPr><pageSetUpPr fitToPage="1"/></sheetPr>' if layout.landscape_a4 else ""
+    cols = "".join(
+        f'<col min="{n}" max="{n}" width="{w:g}" customWidth="1"/>'
+        for n, w in enumerate(layout.widths, start=1)
+    )
+    return (
+        f'{XML_HEAD}<worksheet xmlns="{MAIN_NS}" xmlns:r="{REL_NS}">{fit}'
+        f'<sheetViews><sheetView workbookViewId="0"{selected}>{pane}</sheetView>'
+        f'</sheetViews><sheetFormatPr defaultRowHeight="15"/>'
+        f"{f'<cols>{cols}</cols>' if cols else ''}<sheetData>"
+    )
 
 
 def _sheet_tail(layout: Layout) -> str:
     parts = []
     if layout.header_row and layout.columns:
-        parts.append(f'<autoFilter ref="A{layout.header_row}:'
-                     f'{column_letters(layout.columns)}{_filter_end(layout)}"/>')
+        parts.append(
+            f'<autoFilter ref="A{layout.header_row}:'
+            f'{column_letters(layout.columns)}{_filter_end(layout)}"/>'
+        )
     if layout.gridlines:
         parts.append('<printOptions gridLines="1"/>')
-    parts.append('<pageMargins left="0.4" right="0.4" top="0.5" bottom="0.5" header="0.3" '
-                 'footer="0.3"/>')
+    parts.append(
+        '<pageMargins left="0.4" right="0.4" top="0.5" bottom="0.5" header="0.3" footer="0.3"/>'
+    )
     if layout.landscape_a4:
-        parts.append('<pageSetup paperSize="9" orientation="landscape" fitToWidth="1" '
-                     'fitToHeight="0"/>')
+        parts.append(
+            '<pageSetup paperSize="9" orientation="landscape" fitToWidth="1" fitToHeight="0"/>'
+        )
     if layout.chart:
         parts.append('<drawing r:id="rId1"/>')
     return "".join(parts) + "</worksheet>"
@@ -218,8 +246,10 @@ class _Strings:
         return found
 
     def xml(self) -> str:
-        return (f'{XML_HEAD}<sst xmlns="{MAIN_NS}" count="{len(self.items)}" '
-                f'uniqueCount="{len(self.items)}">{"".join(self.items)}</sst>')
+        return (
+            f'{XML_HEAD}<sst xmlns="{MAIN_NS}" count="{len(self.items)}" '
+            f'uniqueCount="{len(self.items)}">{"".join(self.items)}</sst>'
+        )
 
 
 def _si(text: str) -> str:
@@ -255,8 +285,11 @@ class _CellWriter:
         letters = self.letters
         if len(values) > len(letters):
             letters.extend(column_letters(n) for n in range(len(letters) + 1, len(values) + 1))
-        parts = [f'<row r="{number}" ht="{height:g}" customHeight="1">' if height
-                 else f'<row r="{number}">']
+        parts = [
+            f'<row r="{number}" ht="{height:g}" customHeight="1">'
+            if height
+            else f'<row r="{number}">'
+        ]
         index, attr = self.strings.index, self.style_attr
         for col, value in enumerate(values):
             xf = 0

@@ -10,13 +10,14 @@ from filelock import FileLock, Timeout
 
 from ..atomic import OutputError, atomic_write_text
 from ..campaign import Campaign
+from ..formats.consolidated import consolidated_name, write_consolidated
+from ..formats.manifest import manifest
 from ..merge import MergeResult, merge_inbox
 from ..parallel import in_background
 from ..spec import SpecSet
+from ..states import FileStatus
 from ..validate import Progress
-from .consolidated import consolidated_name, write_consolidated
-from .feedback_files import feedback_jobs, run_feedback_job
-from .manifest import manifest
+from .feedback.jobs import feedback_jobs, run_feedback_job
 
 LOCK_NAME = ".dhtt-batch.lock"
 LOCK_WAIT_SECONDS = 5.0
@@ -34,33 +35,47 @@ class MergeRun:
     drafts: list[Path] = field(default_factory=list)
 
 
-def run_merge(inbox: Path, outdir: Path, campaign: Campaign, specs: SpecSet,
-              strict: bool = False, progress: Progress | None = None,
-              with_report: bool = False, reply_drafts: bool = False) -> MergeRun:
+def run_merge(
+    inbox: Path,
+    outdir: Path,
+    campaign: Campaign,
+    specs: SpecSet,
+    strict: bool = False,
+    progress: Progress | None = None,
+    with_report: bool = False,
+    reply_drafts: bool = False,
+) -> MergeRun:
     try:
         outdir.mkdir(parents=True, exist_ok=True)
         lock = FileLock(str(outdir / LOCK_NAME), timeout=LOCK_WAIT_SECONDS)
         with lock:
             _remove_stale_temporaries(outdir)
-            result = merge_inbox(inbox, campaign, specs, strict=strict, progress=progress,
-                                 outdir=outdir)
+            result = merge_inbox(
+                inbox, campaign, specs, strict=strict, progress=progress, outdir=outdir
+            )
             run = _write_outputs(result, outdir)
             # Imported here: they pull in openpyxl, python-docx and matplotlib, which a plain
             # merge never needs (startup time counts on every run).
             if with_report:
-                from ..report import render_report
+                from ..report.render import render_report
 
                 # From the workbook just written, exactly as `dhtt-batch report` would.
-                run.report = render_report(run.consolidated, outdir / report_name(result),
-                                           campaign, specs, result.generated_at.date())
+                run.report = render_report(
+                    run.consolidated,
+                    outdir / report_name(result),
+                    campaign,
+                    specs,
+                    result.generated_at.date(),
+                )
             if reply_drafts:
                 from .replies import write_reply_drafts
 
                 run.drafts = write_reply_drafts(result, run.feedback, outdir / DRAFTS_DIR)
             return run
     except Timeout as exc:
-        raise OutputError(f"Một lần tổng hợp khác đang ghi vào {outdir}; hãy chờ xong rồi "
-                          "chạy lại.") from exc
+        raise OutputError(
+            f"Một lần tổng hợp khác đang ghi vào {outdir}; hãy chờ xong rồi chạy lại."
+        ) from exc
     except OSError as exc:
         raise OutputError(f"Không ghi được vào {outdir}: {exc.strerror or exc}.") from exc
 
@@ -78,8 +93,11 @@ def _remove_stale_temporaries(outdir: Path) -> None:
 
 def _write_outputs(result: MergeResult, outdir: Path) -> MergeRun:
     directory = outdir / FEEDBACK_DIR
-    jobs = feedback_jobs([(o.sub, o.findings) for o in result.files
-                          if o.status != "superseded"], directory, unit_prefix=True)
+    jobs = feedback_jobs(
+        [(o.sub, o.findings) for o in result.files if o.status != FileStatus.SUPERSEDED],
+        directory,
+        unit_prefix=True,
+    )
     # Worker processes write the feedback copies while this one writes the consolidated
     # workbook: the two largest pieces of output work overlap.
     with in_background(run_feedback_job, jobs) as feedback_paths:
@@ -87,8 +105,10 @@ def _write_outputs(result: MergeResult, outdir: Path) -> MergeRun:
         feedback = dict(zip((job[0].display for job in jobs), feedback_paths(), strict=True))
     _remove_stale_feedback(directory, feedback)
     manifest_path = outdir / "manifest.json"
-    outputs = {"consolidated": consolidated.name,
-               "feedback": [f"{FEEDBACK_DIR}/{p.name}" for p in feedback.values()]}
+    outputs = {
+        "consolidated": consolidated.name,
+        "feedback": [f"{FEEDBACK_DIR}/{p.name}" for p in feedback.values()],
+    }
     document = manifest(result, outputs)
     atomic_write_text(manifest_path, json.dumps(document, ensure_ascii=False, indent=2) + "\n")
     return MergeRun(result, consolidated, manifest_path, feedback)

@@ -12,13 +12,17 @@ from typing import Any
 
 from openpyxl import Workbook
 
-from .layout import FIRST_DATA_ROW, FORM_FIRST_ROW
+from .formats.template_layout import FIRST_DATA_ROW, FORM_FIRST_ROW
 from .spec import SpecSet
 
 
-def fill_template(wb: Workbook, specs: SpecSet, info: Mapping[str, Any],
-                  rows: Mapping[str, Sequence[Mapping[str, Any]]],
-                  first_row: int = FIRST_DATA_ROW) -> Workbook:
+def fill_template(
+    wb: Workbook,
+    specs: SpecSet,
+    info: Mapping[str, Any],
+    rows: Mapping[str, Sequence[Mapping[str, Any]]],
+    first_row: int = FIRST_DATA_ROW,
+) -> Workbook:
     form = wb[specs.info.name]
     for offset, col in enumerate(specs.info.columns):
         if col.key in info:

@@ -4,37 +4,44 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from ..cells import column_number
-from ..findings import ERROR, Finding
-from ..xlsxparts import MAIN_NS, XML_HEAD
-from ..xlsxstream import escape_text
+from ...findings import ERROR, SEVERITY_LABEL, Finding
+from ...xlsx.cells import column_number
+from ...xlsx.parts import MAIN_NS, XML_HEAD
+from ...xlsx.stream import escape_text
 
 FIXES_SHEET = "Lỗi cần sửa"
 AUTHOR = "dhtt-batch"
-SEVERITY_LABEL = {ERROR: "Lỗi", "warning": "Cảnh báo"}
 FIXES_WIDTHS = (6, 18, 8, 28, 10, 100)
 
 
 def fixes_title(findings: list[Finding]) -> str:
     errors = sum(1 for f in findings if f.severity == ERROR)
-    return (f"DANH SÁCH CẦN SỬA: {errors} lỗi, {len(findings) - errors} cảnh báo. "
-            "Bấm vào địa chỉ ô để đến ô cần sửa; sửa xong hãy gửi lại tệp.")
+    return (
+        f"DANH SÁCH CẦN SỬA: {errors} lỗi, {len(findings) - errors} cảnh báo. "
+        "Bấm vào địa chỉ ô để đến ô cần sửa; sửa xong hãy gửi lại tệp."
+    )
 
 
 FIXES_HEADERS = ["STT", "Sheet", "Ô", "Cột", "Mức độ", "Nội dung cần sửa"]
 
 
 def fixes_rows(findings: list[Finding]) -> list[list[object]]:
-    return [[n, f.sheet or "", f.cell or "", f.column or "", SEVERITY_LABEL[f.severity],
-             f.message] for n, f in enumerate(findings, start=1)]
+    return [
+        [n, f.sheet or "", f.cell or "", f.column or "", SEVERITY_LABEL[f.severity], f.message]
+        for n, f in enumerate(findings, start=1)
+    ]
 
 
 def comments_xml(messages: dict[str, str]) -> str:
-    items = "".join(f'<comment ref="{ref}" authorId="0"><text><r><t xml:space="preserve">'
-                    f"{escape_text(text)}</t></r></text></comment>"
-                    for ref, text in messages.items())
-    return (f'{XML_HEAD}<comments xmlns="{MAIN_NS}"><authors><author>{AUTHOR}</author>'
-            f"</authors><commentList>{items}</commentList></comments>")
+    items = "".join(
+        f'<comment ref="{ref}" authorId="0"><text><r><t xml:space="preserve">'
+        f"{escape_text(text)}</t></r></text></comment>"
+        for ref, text in messages.items()
+    )
+    return (
+        f'{XML_HEAD}<comments xmlns="{MAIN_NS}"><authors><author>{AUTHOR}</author>'
+        f"</authors><commentList>{items}</commentList></comments>"
+    )
 
 
 def vml_xml(messages: dict[str, str], block: int) -> str:
@@ -42,7 +49,7 @@ def vml_xml(messages: dict[str, str], block: int) -> str:
     shapes = []
     for n, (ref, text) in enumerate(messages.items(), start=1):
         letters = ref.rstrip("0123456789")
-        row, col = int(ref[len(letters):]) - 1, column_number(letters) - 1
+        row, col = int(ref[len(letters) :]) - 1, column_number(letters) - 1
         lines = text.count("\n") + 1
         anchor = f"{col + 1}, 15, {max(row - 1, 0)}, 2, {col + 5}, 15, {row + 2 + lines}, 16"
         shapes.append(
@@ -54,20 +61,25 @@ def vml_xml(messages: dict[str, str], block: int) -> str:
             'auto"><div style="text-align:left"></div></v:textbox><x:ClientData '
             f'ObjectType="Note"><x:MoveWithCells/><x:SizeWithCells/><x:Anchor>{anchor}'
             f"</x:Anchor><x:AutoFill>False</x:AutoFill><x:Row>{row}</x:Row>"
-            f"<x:Column>{col}</x:Column></x:ClientData></v:shape>")
-    return ('<xml xmlns:v="urn:schemas-microsoft-com:vml" xmlns:o="urn:schemas-microsoft-com:'
-            'office:office" xmlns:x="urn:schemas-microsoft-com:office:excel">'
-            f'<o:shapelayout v:ext="edit"><o:idmap v:ext="edit" data="{block}"/>'
-            '</o:shapelayout><v:shapetype id="_x0000_t202" coordsize="21600,21600" o:spt="202" '
-            'path="m,l,21600r21600,l21600,xe"><v:stroke joinstyle="miter"/><v:path '
-            'gradientshapeok="t" o:connecttype="rect"/></v:shapetype>'
-            f"{''.join(shapes)}</xml>")
+            f"<x:Column>{col}</x:Column></x:ClientData></v:shape>"
+        )
+    return (
+        '<xml xmlns:v="urn:schemas-microsoft-com:vml" xmlns:o="urn:schemas-microsoft-com:'
+        'office:office" xmlns:x="urn:schemas-microsoft-com:office:excel">'
+        f'<o:shapelayout v:ext="edit"><o:idmap v:ext="edit" data="{block}"/>'
+        '</o:shapelayout><v:shapetype id="_x0000_t202" coordsize="21600,21600" o:spt="202" '
+        'path="m,l,21600r21600,l21600,xe"><v:stroke joinstyle="miter"/><v:path '
+        'gradientshapeok="t" o:connecttype="rect"/></v:shapetype>'
+        f"{''.join(shapes)}</xml>"
+    )
 
 
 def fixes_sheet_xml(findings: list[Finding], sheets: set[str], xf: dict[str, int]) -> str:
     """The "Lỗi cần sửa" sheet: title, header, one row per finding, cell links."""
-    rows = [_row(1, [fixes_title(findings)], [xf["bold"]]),
-            _row(3, FIXES_HEADERS, [xf["header"]] * 6, height=20)]
+    rows = [
+        _row(1, [fixes_title(findings)], [xf["bold"]]),
+        _row(3, FIXES_HEADERS, [xf["header"]] * 6, height=20),
+    ]
     links = []
     for values in fixes_rows(findings):
         number = 3 + int(str(values[0]))
@@ -76,18 +88,23 @@ def fixes_sheet_xml(findings: list[Finding], sheets: set[str], xf: dict[str, int
         rows.append(_row(number, values, [0, 0, xf["link"] if linked else 0, 0, 0, xf["wrap"]]))
         if linked:
             target = escape_text(f"'{sheet}'!{cell}")
-            links.append(f'<hyperlink ref="C{number}" location="{target}" '
-                         f'display="{escape_text(cell)}"/>')
-    cols = "".join(f'<col min="{n}" max="{n}" width="{w}" customWidth="1"/>'
-                   for n, w in enumerate(FIXES_WIDTHS, start=1))
+            links.append(
+                f'<hyperlink ref="C{number}" location="{target}" display="{escape_text(cell)}"/>'
+            )
+    cols = "".join(
+        f'<col min="{n}" max="{n}" width="{w}" customWidth="1"/>'
+        for n, w in enumerate(FIXES_WIDTHS, start=1)
+    )
     hyperlinks = f"<hyperlinks>{''.join(links)}</hyperlinks>" if links else ""
-    return (f'{XML_HEAD}<worksheet xmlns="{MAIN_NS}"><sheetViews><sheetView tabSelected="1" '
-            'workbookViewId="0"><pane ySplit="3" topLeftCell="A4" activePane="bottomLeft" '
-            'state="frozen"/><selection pane="bottomLeft" activeCell="A4" sqref="A4"/>'
-            '</sheetView></sheetViews><sheetFormatPr defaultRowHeight="15"/>'
-            f"<cols>{cols}</cols><sheetData>{''.join(rows)}</sheetData>{hyperlinks}"
-            '<pageMargins left="0.4" right="0.4" top="0.5" bottom="0.5" header="0.3" '
-            'footer="0.3"/></worksheet>')
+    return (
+        f'{XML_HEAD}<worksheet xmlns="{MAIN_NS}"><sheetViews><sheetView tabSelected="1" '
+        'workbookViewId="0"><pane ySplit="3" topLeftCell="A4" activePane="bottomLeft" '
+        'state="frozen"/><selection pane="bottomLeft" activeCell="A4" sqref="A4"/>'
+        '</sheetView></sheetViews><sheetFormatPr defaultRowHeight="15"/>'
+        f"<cols>{cols}</cols><sheetData>{''.join(rows)}</sheetData>{hyperlinks}"
+        '<pageMargins left="0.4" right="0.4" top="0.5" bottom="0.5" header="0.3" '
+        'footer="0.3"/></worksheet>'
+    )
 
 
 def _row(number: int, values: Sequence[object], styles: list[int], height: int = 0) -> str:
@@ -100,7 +117,9 @@ def _row(number: int, values: Sequence[object], styles: list[int], height: int =
         if isinstance(value, int):
             cells.append(f'<c r="{ref}"{s}><v>{value}</v></c>')
         else:
-            cells.append(f'<c r="{ref}"{s} t="inlineStr"><is><t xml:space="preserve">'
-                         f"{escape_text(str(value))}</t></is></c>")
+            cells.append(
+                f'<c r="{ref}"{s} t="inlineStr"><is><t xml:space="preserve">'
+                f"{escape_text(str(value))}</t></is></c>"
+            )
     ht = f' ht="{height}" customHeight="1"' if height else ""
     return f'<row r="{number}"{ht}>{"".join(cells)}</row>'

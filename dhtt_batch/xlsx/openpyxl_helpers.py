@@ -12,7 +12,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.worksheet.worksheet import Worksheet
 
 from .cells import looks_like_formula
-from .xlsxparts import BORDER_RGB, ERROR_RGB, HEADER_RGB, WARNING_RGB
+from .parts import BORDER_RGB, ERROR_RGB, HEADER_RGB, WARNING_RGB
 
 THIN = Side(style="thin", color=BORDER_RGB)
 BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)

@@ -18,10 +18,10 @@ import zipfile
 from collections import defaultdict
 from pathlib import Path
 
-from ..cells import column_letters, column_number
-from ..findings import ERROR, Finding
-from ..reader import _sheet_parts
-from ..xlsxparts import (
+from ...findings import ERROR, Finding
+from ...reader import _sheet_parts
+from ...xlsx.cells import column_letters, column_number
+from ...xlsx.parts import (
     BORDER_RGB,
     ERROR_RGB,
     HEADER_RGB,
@@ -30,14 +30,22 @@ from ..xlsxparts import (
     WARNING_RGB,
     XML_HEAD,
 )
-from ..xlsxstream import escape_text
-from .feedback_parts import FIXES_SHEET, comments_xml, fixes_sheet_xml, vml_xml
+from ...xlsx.stream import escape_text
+from .parts import FIXES_SHEET, comments_xml, fixes_sheet_xml, vml_xml
 
 _CT = "application/vnd.openxmlformats-officedocument"
 # Worksheet children that follow <legacyDrawing> (schema order); extLst is found separately,
 # since a conditional-formatting rule may hold an extLst of its own.
-_AFTER_LEGACY = ("<legacyDrawingHF", "<drawingHF", "<picture", "<oleObjects", "<controls",
-                 "<webPublishItems", "<tableParts", "</worksheet>")
+_AFTER_LEGACY = (
+    "<legacyDrawingHF",
+    "<drawingHF",
+    "<picture",
+    "<oleObjects",
+    "<controls",
+    "<webPublishItems",
+    "<tableParts",
+    "</worksheet>",
+)
 _LAST_EXT = re.compile(r"<extLst>(?:(?!<extLst).)*</extLst>\s*</worksheet>\s*$", re.S)
 _ROW = re.compile(r"<row\b([^>]*?)(/>|>(.*?)</row>)", re.S)
 _CELL = re.compile(r"<c\b([^>]*?)(/>|>.*?</c>)", re.S)
@@ -88,26 +96,38 @@ class _Package:
         self.write("xl/styles.xml", styles.xml())
         return self._zip()
 
-    def _mark_sheet(self, part: str, cells: dict[str, list[Finding]], styles: _Styles,
-                    number: int) -> None:
+    def _mark_sheet(
+        self, part: str, cells: dict[str, list[Finding]], styles: _Styles, number: int
+    ) -> None:
         xml = self.read(part)
         _require_default_namespace(xml)
         rels_name = _rels_name(part)
         if "<legacyDrawing" in xml or "comments" in self.parts.get(rels_name, b"").decode():
             raise Unsupported("the sheet already has comments or controls")
-        fills = {ref: ERROR_RGB if any(f.severity == ERROR for f in items) else WARNING_RGB
-                 for ref, items in cells.items()}
+        fills = {
+            ref: ERROR_RGB if any(f.severity == ERROR for f in items) else WARNING_RGB
+            for ref, items in cells.items()
+        }
         xml = _set_cell_styles(xml, fills, styles)
         comments, vml = f"xl/comments_dhtt{number}.xml", f"xl/drawings/vml_dhtt{number}.vml"
-        rels = self.read(rels_name) if rels_name in self.parts else (
-            f'{XML_HEAD}<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/'
-            'relationships"></Relationships>')
+        rels = (
+            self.read(rels_name)
+            if rels_name in self.parts
+            else (
+                f'{XML_HEAD}<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/'
+                'relationships"></Relationships>'
+            )
+        )
         vml_id = _free_id(rels, "rId_dhtt_vml")
-        rels = rels.replace("</Relationships>", (
-            f'<Relationship Id="{_free_id(rels, "rId_dhtt_c")}" Type="{REL_NS}/comments" '
-            f'Target="../comments_dhtt{number}.xml"/><Relationship Id="{vml_id}" '
-            f'Type="{REL_NS}/vmlDrawing" Target="../drawings/vml_dhtt{number}.vml"/>'
-            "</Relationships>"))
+        rels = rels.replace(
+            "</Relationships>",
+            (
+                f'<Relationship Id="{_free_id(rels, "rId_dhtt_c")}" Type="{REL_NS}/comments" '
+                f'Target="../comments_dhtt{number}.xml"/><Relationship Id="{vml_id}" '
+                f'Type="{REL_NS}/vmlDrawing" Target="../drawings/vml_dhtt{number}.vml"/>'
+                "</Relationships>"
+            ),
+        )
         self.write(rels_name, rels)
         at = _legacy_drawing_position(xml)
         # A local namespace declaration: the prefix is right whatever the root declares.
@@ -121,9 +141,14 @@ class _Package:
         if "<Default " not in types:
             raise Unsupported("[Content_Types].xml without defaults")
         if 'Extension="vml"' not in types:
-            self.write("[Content_Types].xml", types.replace(
-                "<Default ", f'<Default Extension="vml" ContentType="{_CT}.vmlDrawing"/>'
-                "<Default ", 1))
+            self.write(
+                "[Content_Types].xml",
+                types.replace(
+                    "<Default ",
+                    f'<Default Extension="vml" ContentType="{_CT}.vmlDrawing"/><Default ',
+                    1,
+                ),
+            )
 
     def _add_fixes_sheet(self, sheet_xml: str) -> None:
         part = "xl/worksheets/sheet_dhtt_fixes.xml"
@@ -132,22 +157,31 @@ class _Package:
         rels_name = "xl/_rels/workbook.xml.rels"
         rels = self.read(rels_name)
         rel_id = _free_id(rels, "rId_dhtt_fixes")
-        self.write(rels_name, rels.replace("</Relationships>", (
-            f'<Relationship Id="{rel_id}" Type="{REL_NS}/worksheet" '
-            'Target="worksheets/sheet_dhtt_fixes.xml"/></Relationships>')))
+        self.write(
+            rels_name,
+            rels.replace(
+                "</Relationships>",
+                (
+                    f'<Relationship Id="{rel_id}" Type="{REL_NS}/worksheet" '
+                    'Target="worksheets/sheet_dhtt_fixes.xml"/></Relationships>'
+                ),
+            ),
+        )
         book = self.read("xl/workbook.xml")
         sheet_id = 1 + max((int(x) for x in re.findall(r'\bsheetId="(\d+)"', book)), default=0)
         # First tab, shown on opening: indices of sheet-scoped names shift by one.
-        book = re.sub(r'\blocalSheetId="(\d+)"', lambda m: f'localSheetId="{int(m[1]) + 1}"',
-                      book)
+        book = re.sub(r'\blocalSheetId="(\d+)"', lambda m: f'localSheetId="{int(m[1]) + 1}"', book)
         book = re.sub(r'\s(?:activeTab|firstSheet)="\d+"', "", book)
         if "<workbookView" in book:
             book = book.replace("<workbookView", '<workbookView activeTab="0"', 1)
         else:
-            book = book.replace("<sheets>", '<bookViews><workbookView activeTab="0"/>'
-                                "</bookViews><sheets>", 1)
-        entry = (f'<sheet xmlns:r="{REL_NS}" name="{escape_text(FIXES_SHEET)}" '
-                 f'sheetId="{sheet_id}" r:id="{rel_id}"/>')
+            book = book.replace(
+                "<sheets>", '<bookViews><workbookView activeTab="0"/></bookViews><sheets>', 1
+            )
+        entry = (
+            f'<sheet xmlns:r="{REL_NS}" name="{escape_text(FIXES_SHEET)}" '
+            f'sheetId="{sheet_id}" r:id="{rel_id}"/>'
+        )
         if "<sheets>" not in book:
             raise Unsupported("unexpected <sheets> element")
         self.write("xl/workbook.xml", book.replace("<sheets>", f"<sheets>{entry}", 1))
@@ -157,8 +191,12 @@ class _Package:
 
     def _content_type(self, part: str, kind: str) -> None:
         types = self.read("[Content_Types].xml")
-        self.write("[Content_Types].xml", types.replace(
-            "</Types>", f'<Override PartName="{part}" ContentType="{kind}"/></Types>'))
+        self.write(
+            "[Content_Types].xml",
+            types.replace(
+                "</Types>", f'<Override PartName="{part}" ContentType="{kind}"/></Types>'
+            ),
+        )
 
     def _zip(self) -> bytes:
         out = io.BytesIO()
@@ -169,8 +207,9 @@ class _Package:
         return out.getvalue()
 
 
-def _marks(findings: list[Finding], sheet_parts: dict[str, str]
-           ) -> dict[str, dict[str, list[Finding]]]:
+def _marks(
+    findings: list[Finding], sheet_parts: dict[str, str]
+) -> dict[str, dict[str, list[Finding]]]:
     marks: dict[str, dict[str, list[Finding]]] = defaultdict(lambda: defaultdict(list))
     for finding in findings:
         if finding.sheet and finding.cell and finding.sheet in sheet_parts:
@@ -213,8 +252,15 @@ class _Styles:
 
     def __init__(self, xml: str) -> None:
         self.xml_text = xml
-        self.lists = {tag: _items(xml, tag, child) for tag, child in (
-            ("fills", "fill"), ("fonts", "font"), ("borders", "border"), ("cellXfs", "xf"))}
+        self.lists = {
+            tag: _items(xml, tag, child)
+            for tag, child in (
+                ("fills", "fill"),
+                ("fonts", "font"),
+                ("borders", "border"),
+                ("cellXfs", "xf"),
+            )
+        }
         self.clones: dict[tuple[int, str], int] = {}
 
     def add(self, tag: str, item: str) -> int:
@@ -234,25 +280,42 @@ class _Styles:
 
     def fixes_xfs(self) -> dict[str, int]:
         bold = self.add("fonts", '<font><b/><sz val="11"/><name val="Calibri"/></font>')
-        link = self.add("fonts", '<font><u/><sz val="11"/><color rgb="FF0563C1"/>'
-                                 '<name val="Calibri"/></font>')
+        link = self.add(
+            "fonts", '<font><u/><sz val="11"/><color rgb="FF0563C1"/><name val="Calibri"/></font>'
+        )
         fill = self.add("fills", _solid(HEADER_RGB))
         side = f'style="thin"><color rgb="FF{BORDER_RGB}"/>'
-        border = self.add("borders", f"<border><left {side}</left><right {side}</right>"
-                                     f"<top {side}</top><bottom {side}</bottom><diagonal/>"
-                                     "</border>")
+        border = self.add(
+            "borders",
+            f"<border><left {side}</left><right {side}</right>"
+            f"<top {side}</top><bottom {side}</bottom><diagonal/>"
+            "</border>",
+        )
         return {
-            "bold": self.add("cellXfs", f'<xf numFmtId="0" fontId="{bold}" fillId="0" '
-                                        'borderId="0" xfId="0" applyFont="1"/>'),
-            "header": self.add("cellXfs", (
-                f'<xf numFmtId="0" fontId="{bold}" fillId="{fill}" borderId="{border}" '
-                'xfId="0" applyFont="1" applyFill="1" applyBorder="1" applyAlignment="1">'
-                '<alignment horizontal="center" vertical="center" wrapText="1"/></xf>')),
-            "link": self.add("cellXfs", f'<xf numFmtId="0" fontId="{link}" fillId="0" '
-                                        'borderId="0" xfId="0" applyFont="1"/>'),
-            "wrap": self.add("cellXfs", '<xf numFmtId="0" fontId="0" fillId="0" borderId="0" '
-                                        'xfId="0" applyAlignment="1"><alignment '
-                                        'vertical="top" wrapText="1"/></xf>'),
+            "bold": self.add(
+                "cellXfs",
+                f'<xf numFmtId="0" fontId="{bold}" fillId="0" '
+                'borderId="0" xfId="0" applyFont="1"/>',
+            ),
+            "header": self.add(
+                "cellXfs",
+                (
+                    f'<xf numFmtId="0" fontId="{bold}" fillId="{fill}" borderId="{border}" '
+                    'xfId="0" applyFont="1" applyFill="1" applyBorder="1" applyAlignment="1">'
+                    '<alignment horizontal="center" vertical="center" wrapText="1"/></xf>'
+                ),
+            ),
+            "link": self.add(
+                "cellXfs",
+                f'<xf numFmtId="0" fontId="{link}" fillId="0" '
+                'borderId="0" xfId="0" applyFont="1"/>',
+            ),
+            "wrap": self.add(
+                "cellXfs",
+                '<xf numFmtId="0" fontId="0" fillId="0" borderId="0" '
+                'xfId="0" applyAlignment="1"><alignment '
+                'vertical="top" wrapText="1"/></xf>',
+            ),
         }
 
     def xml(self) -> str:
@@ -263,8 +326,10 @@ class _Styles:
 
 
 def _solid(rgb: str) -> str:
-    return (f'<fill><patternFill patternType="solid"><fgColor rgb="FF{rgb}"/>'
-            '<bgColor indexed="64"/></patternFill></fill>')
+    return (
+        f'<fill><patternFill patternType="solid"><fgColor rgb="FF{rgb}"/>'
+        '<bgColor indexed="64"/></patternFill></fill>'
+    )
 
 
 def _list_span(xml: str, tag: str) -> re.Match[str]:
@@ -285,7 +350,7 @@ def _items(xml: str, tag: str, child: str) -> list[str]:
 def _replace_list(xml: str, tag: str, items: list[str]) -> str:
     span = _list_span(xml, tag)
     new = f'<{tag} count="{len(items)}">{"".join(items)}</{tag}>'
-    return xml[: span.start()] + new + xml[span.end():]
+    return xml[: span.start()] + new + xml[span.end() :]
 
 
 def _set_cell_styles(xml: str, fills: dict[str, str], styles: _Styles) -> str:
@@ -307,7 +372,7 @@ def _set_cell_styles(xml: str, fills: dict[str, str], styles: _Styles) -> str:
     pieces, cursor, pending = [], body_start, dict(by_row)
     for row in _ROW.finditer(xml, body_start, end):
         number = _row_number(row.group(1))
-        pieces.append(xml[cursor:row.start()])
+        pieces.append(xml[cursor : row.start()])
         cursor = row.end()
         for missing in sorted(n for n in pending if n < number):
             pieces.append(_new_row(missing, pending.pop(missing), styles))
@@ -328,8 +393,10 @@ def _row_number(attrs: str) -> int:
 
 
 def _new_row(number: int, cells: dict[int, str], styles: _Styles) -> str:
-    body = "".join(f'<c r="{column_letters(col)}{number}" s="{styles.filled(0, rgb)}"/>'
-                   for col, rgb in sorted(cells.items()))
+    body = "".join(
+        f'<c r="{column_letters(col)}{number}" s="{styles.filled(0, rgb)}"/>'
+        for col, rgb in sorted(cells.items())
+    )
     return f'<row r="{number}">{body}</row>'
 
 
@@ -342,11 +409,13 @@ def _patch_row(row: re.Match[str], number: int, cells: dict[int, str], styles: _
         if found is None or found.group(1) is None:
             raise Unsupported("a cell without its address")
         col = column_number(found.group(1))
-        out.append(body[cursor:cell.start()])
+        out.append(body[cursor : cell.start()])
         cursor = cell.end()
         for missing in sorted(c for c in pending if c < col):
-            out.append(f'<c r="{column_letters(missing)}{number}" '
-                       f's="{styles.filled(0, pending.pop(missing))}"/>')
+            out.append(
+                f'<c r="{column_letters(missing)}{number}" '
+                f's="{styles.filled(0, pending.pop(missing))}"/>'
+            )
         if col in pending:
             style = re.search(r'\bs="(\d+)"', cell.group(1))
             xf = styles.filled(int(style.group(1)) if style else 0, pending.pop(col))
@@ -356,6 +425,7 @@ def _patch_row(row: re.Match[str], number: int, cells: dict[int, str], styles: _
             out.append(cell.group(0))
     out.append(body[cursor:])
     for missing in sorted(pending):
-        out.append(f'<c r="{column_letters(missing)}{number}" '
-                   f's="{styles.filled(0, pending[missing])}"/>')
+        out.append(
+            f'<c r="{column_letters(missing)}{number}" s="{styles.filled(0, pending[missing])}"/>'
+        )
     return f"<row{attrs}>{''.join(out)}</row>"

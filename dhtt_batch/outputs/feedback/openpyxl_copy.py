@@ -14,11 +14,18 @@ from openpyxl.comments import Comment
 from openpyxl.styles import Font, PatternFill
 from openpyxl.worksheet.hyperlink import Hyperlink
 
-from ..atomic import atomic_save_workbook
-from ..findings import ERROR, Finding
-from ..submission import Submission
-from ..xlsx import ERROR_FILL, WARNING_FILL, WRAP_TOP, set_value, style_header, write_row
-from .feedback_parts import (
+from ...atomic import atomic_save_workbook
+from ...findings import ERROR, Finding
+from ...submission import Submission
+from ...xlsx.openpyxl_helpers import (
+    ERROR_FILL,
+    WARNING_FILL,
+    WRAP_TOP,
+    set_value,
+    style_header,
+    write_row,
+)
+from .parts import (
     AUTHOR,
     FIXES_HEADERS,
     FIXES_SHEET,
@@ -57,8 +64,9 @@ def _values_copy(sub: Submission) -> Workbook:
         book = calamine.CalamineWorkbook.from_filelike(io.BytesIO(sub.path.read_bytes()))
         for meta in book.sheets_metadata:
             ws = wb.create_sheet(meta.name[:31])
-            for number, row in enumerate(book.get_sheet_by_name(meta.name)
-                                         .to_python(skip_empty_area=False), start=1):
+            for number, row in enumerate(
+                book.get_sheet_by_name(meta.name).to_python(skip_empty_area=False), start=1
+            ):
                 write_row(ws, number, [None if v == "" else v for v in row])
     except Exception:  # an unreadable sheet leaves the copy with what was read so far
         pass
@@ -103,8 +111,9 @@ def _fixes_sheet(wb: Workbook, findings: list[Finding]) -> None:
         write_row(ws, row, values)
         if finding.sheet and finding.cell and finding.sheet in wb.sheetnames:
             link = ws.cell(row=row, column=3)
-            link.hyperlink = Hyperlink(ref=link.coordinate,
-                                       location=f"'{finding.sheet}'!{finding.cell}")
+            link.hyperlink = Hyperlink(
+                ref=link.coordinate, location=f"'{finding.sheet}'!{finding.cell}"
+            )
             link.font = Font(color="0563C1", underline="single")
         ws.cell(row=row, column=6).alignment = WRAP_TOP
     for letter, width in zip("ABCDEF", FIXES_WIDTHS, strict=True):

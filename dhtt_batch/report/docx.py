@@ -20,7 +20,7 @@ from docx.shared import Cm, Mm, Pt
 from docx.table import Table, _Cell
 from docx.text.paragraph import Paragraph
 
-from .spec import SpecSet
+from ..spec import SpecSet
 
 FONT = "Times New Roman"
 BODY_PT = 14
@@ -79,9 +79,18 @@ def _page_field(paragraph: Paragraph) -> None:
         run._r.append(element)
 
 
-def para(container: DocxDocument | _Cell, text: str = "", *, size: float = BODY_PT,
-         bold: bool = False, italic: bool = False, align: int | None = None,
-         indent: bool = False, before: float = 0, after: float = 0) -> Paragraph:
+def para(
+    container: DocxDocument | _Cell,
+    text: str = "",
+    *,
+    size: float = BODY_PT,
+    bold: bool = False,
+    italic: bool = False,
+    align: int | None = None,
+    indent: bool = False,
+    before: float = 0,
+    after: float = 0,
+) -> Paragraph:
     paragraph = container.add_paragraph()
     if text:
         run = paragraph.add_run(text)
@@ -102,8 +111,7 @@ def _rule(container: DocxDocument | _Cell, width_cm: float, cell_cm: float) -> N
     paragraph.paragraph_format.left_indent = paragraph.paragraph_format.right_indent = margin
     borders = OxmlElement("w:pBdr")
     bottom = OxmlElement("w:bottom")
-    for key, value in (("w:val", "single"), ("w:sz", "6"), ("w:space", "1"),
-                       ("w:color", "000000")):
+    for key, value in (("w:val", "single"), ("w:sz", "6"), ("w:space", "1"), ("w:color", "000000")):
         bottom.set(qn(key), value)
     borders.append(bottom)
     paragraph._p.get_or_add_pPr().append(borders)
@@ -130,8 +138,13 @@ def _header_block(doc: DocxDocument) -> None:
     para(right, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", size=12.5, bold=True, align=CENTER)
     para(right, "Độc lập - Tự do - Hạnh phúc", size=13.5, bold=True, align=CENTER)
     _rule(right, 5.5, 10.0)
-    para(right, "{{ place }}, ngày {{ date.day }} tháng {{ date.month }} năm {{ date.year }}",
-         italic=True, align=CENTER, before=6)
+    para(
+        right,
+        "{{ place }}, ngày {{ date.day }} tháng {{ date.month }} năm {{ date.year }}",
+        italic=True,
+        align=CENTER,
+        before=6,
+    )
     for cell in (left, right):
         first = cell.paragraphs[0]
         first._p.getparent().remove(first._p)
@@ -148,42 +161,74 @@ def _heading(doc: DocxDocument, text: str) -> None:
 
 
 def _body(doc: DocxDocument, specs: SpecSet) -> None:
-    para(doc, "Thực hiện Kế hoạch xây dựng và nhân rộng điển hình tiên tiến, {{ agency }} báo "
-              "cáo kết quả {{ period | lower }} như sau:", align=JUSTIFY, indent=True, before=12,
-         after=6)
+    para(
+        doc,
+        "Thực hiện Kế hoạch xây dựng và nhân rộng điển hình tiên tiến, {{ agency }} báo "
+        "cáo kết quả {{ period | lower }} như sau:",
+        align=JUSTIFY,
+        indent=True,
+        before=12,
+        after=6,
+    )
     _heading(doc, "I. TÌNH HÌNH TRIỂN KHAI THỰC HIỆN")
-    para(doc, "Tổng số đơn vị phải báo cáo: {{ roster.total }}; đã gửi đăng ký: "
-              "{{ roster.reported }}, trong đó đúng hạn {{ roster.on_time }}, gửi muộn "
-              "{{ roster.late | length }}; chưa gửi: {{ roster.missing | length }}.",
-         align=JUSTIFY, indent=True, after=6)
+    para(
+        doc,
+        "Tổng số đơn vị phải báo cáo: {{ roster.total }}; đã gửi đăng ký: "
+        "{{ roster.reported }}, trong đó đúng hạn {{ roster.on_time }}, gửi muộn "
+        "{{ roster.late | length }}; chưa gửi: {{ roster.missing | length }}.",
+        align=JUSTIFY,
+        indent=True,
+        after=6,
+    )
     para(doc, "{%p if roster.late %}")
-    para(doc, "Đơn vị gửi muộn: {{ roster.late | join('; ') }}.", align=JUSTIFY, indent=True,
-         after=6)
+    para(
+        doc, "Đơn vị gửi muộn: {{ roster.late | join('; ') }}.", align=JUSTIFY, indent=True, after=6
+    )
     para(doc, "{%p endif %}")
     para(doc, "{%p if roster.missing %}")
-    para(doc, "Đơn vị chưa gửi đăng ký: {{ roster.missing | join('; ') }}.", align=JUSTIFY,
-         indent=True, after=6)
+    para(
+        doc,
+        "Đơn vị chưa gửi đăng ký: {{ roster.missing | join('; ') }}.",
+        align=JUSTIFY,
+        indent=True,
+        after=6,
+    )
     para(doc, "{%p endif %}")
     para(doc, "{%p if roster.needs_fixes %}")
-    para(doc, "Đơn vị có biểu mẫu cần sửa, bổ sung: {{ roster.needs_fixes | join('; ') }}.",
-         align=JUSTIFY, indent=True, after=6)
+    para(
+        doc,
+        "Đơn vị có biểu mẫu cần sửa, bổ sung: {{ roster.needs_fixes | join('; ') }}.",
+        align=JUSTIFY,
+        indent=True,
+        after=6,
+    )
     para(doc, "{%p endif %}")
     _heading(doc, "II. KẾT QUẢ PHÁT HIỆN, XÂY DỰNG VÀ NHÂN RỘNG ĐIỂN HÌNH TIÊN TIẾN")
-    para(doc, "Tổng số điển hình tiên tiến đăng ký: {{ totals.tong }} ({{ totals.tap_the }} "
-              "tập thể, {{ totals.ca_nhan }} cá nhân), cụ thể theo từng tiêu chí:",
-         align=JUSTIFY, indent=True, after=6)
-    _loop_table(doc, ["STT", "Tiêu chí", "Tập thể", "Cá nhân", "Tổng"], "c", "criteria",
-                ["c.stt", "c.label", "c.text.tap_the", "c.text.ca_nhan", "c.text.tong"],
-                [1.2, 8.7, 2.1, 2.1, 2.1], total=["", "Tổng cộng", "totals.tap_the",
-                                                   "totals.ca_nhan", "totals.tong"])
+    para(
+        doc,
+        "Tổng số điển hình tiên tiến đăng ký: {{ totals.tong }} ({{ totals.tap_the }} "
+        "tập thể, {{ totals.ca_nhan }} cá nhân), cụ thể theo từng tiêu chí:",
+        align=JUSTIFY,
+        indent=True,
+        after=6,
+    )
+    _loop_table(
+        doc,
+        ["STT", "Tiêu chí", "Tập thể", "Cá nhân", "Tổng"],
+        "c",
+        "criteria",
+        ["c.stt", "c.label", "c.text.tap_the", "c.text.ca_nhan", "c.text.tong"],
+        [1.2, 8.7, 2.1, 2.1, 2.1],
+        total=["", "Tổng cộng", "totals.tap_the", "totals.ca_nhan", "totals.tong"],
+    )
     para(doc, "{{ chart }}", align=CENTER, before=6)
     para(doc, "Số điển hình theo đơn vị:", align=JUSTIFY, indent=True, before=6, after=6)
     headers = ["STT", "Đơn vị", *(s.name for s in specs.criteria), "Tổng"]
-    cells = ["u.stt", "u.name", *(f"u.counts[{i}]" for i in range(len(specs.criteria))),
-             "u.tong"]
+    cells = ["u.stt", "u.name", *(f"u.counts[{i}]" for i in range(len(specs.criteria))), "u.tong"]
     name_width = 16.2 - 1.2 - 1.7 - 2.0 * len(specs.criteria)
-    _loop_table(doc, headers, "u", "units", cells,
-                [1.2, name_width, *([2.0] * len(specs.criteria)), 1.7])
+    _loop_table(
+        doc, headers, "u", "units", cells, [1.2, name_width, *([2.0] * len(specs.criteria)), 1.7]
+    )
     _heading(doc, "III. ĐÁNH GIÁ CHUNG")
     para(doc, "{%p for line in assessment %}")
     para(doc, "{{ line }}", align=JUSTIFY, indent=True, after=6)
@@ -193,8 +238,15 @@ def _body(doc: DocxDocument, specs: SpecSet) -> None:
     para(doc, "{{ closing }}", align=JUSTIFY, indent=True, after=12)
 
 
-def _loop_table(doc: DocxDocument, headers: list[str], var: str, items: str, cells: list[str],
-                widths: list[float], total: list[str] | None = None) -> None:
+def _loop_table(
+    doc: DocxDocument,
+    headers: list[str],
+    var: str,
+    items: str,
+    cells: list[str],
+    widths: list[float],
+    total: list[str] | None = None,
+) -> None:
     """Header row, `{%tr for %}` row, the repeated row, `{%tr endfor %}` row, optional total."""
     table = doc.add_table(rows=4 + (1 if total else 0), cols=len(headers))
     table.style = "Table Grid"
@@ -204,8 +256,7 @@ def _loop_table(doc: DocxDocument, headers: list[str], var: str, items: str, cel
     _fill(table.rows[2].cells, [f"{{{{ {c} }}}}" for c in cells])
     table.rows[3].cells[0].paragraphs[0].add_run("{%tr endfor %}")
     if total:
-        _fill(table.rows[4].cells, [f"{{{{ {c} }}}}" if "." in c else c for c in total],
-              bold=True)
+        _fill(table.rows[4].cells, [f"{{{{ {c} }}}}" if "." in c else c for c in total], bold=True)
     _widths(table, widths)
 
 
@@ -249,16 +300,29 @@ def _signature_block(doc: DocxDocument) -> None:
 def _appendix(doc: DocxDocument) -> None:
     para(doc).add_run().add_break(WD_BREAK.PAGE)
     para(doc, "PHỤ LỤC", bold=True, align=CENTER)
-    para(doc, "DANH SÁCH TẬP THỂ, CÁ NHÂN ĐIỂN HÌNH TIÊN TIẾN ĐỀ NGHỊ BIỂU DƯƠNG, KHEN THƯỞNG",
-         bold=True, align=CENTER)
-    para(doc, "(Kèm theo Báo cáo số {{ number or '      ' }}/{{ symbol }} ngày {{ date.day }}/"
-              "{{ date.month }}/{{ date.year }} của {{ agency }})", italic=True, align=CENTER,
-         after=6)
+    para(
+        doc,
+        "DANH SÁCH TẬP THỂ, CÁ NHÂN ĐIỂN HÌNH TIÊN TIẾN ĐỀ NGHỊ BIỂU DƯƠNG, KHEN THƯỞNG",
+        bold=True,
+        align=CENTER,
+    )
+    para(
+        doc,
+        "(Kèm theo Báo cáo số {{ number or '      ' }}/{{ symbol }} ngày {{ date.day }}/"
+        "{{ date.month }}/{{ date.year }} của {{ agency }})",
+        italic=True,
+        align=CENTER,
+        after=6,
+    )
     para(doc, "{%p if proposals %}")
-    _loop_table(doc, ["STT", "Tên tập thể, cá nhân", "Chức vụ", "Đơn vị", "Thành tích",
-                      "Hình thức đề nghị"], "p", "proposals",
-                ["p.stt", "p.name", "p.position", "p.unit", "p.achievement", "p.form"],
-                [1.2, 3.2, 2.2, 2.9, 4.3, 2.4])
+    _loop_table(
+        doc,
+        ["STT", "Tên tập thể, cá nhân", "Chức vụ", "Đơn vị", "Thành tích", "Hình thức đề nghị"],
+        "p",
+        "proposals",
+        ["p.stt", "p.name", "p.position", "p.unit", "p.achievement", "p.form"],
+        [1.2, 3.2, 2.2, 2.9, 4.3, 2.4],
+    )
     para(doc, "{%p else %}")
     para(doc, "Chưa có tập thể, cá nhân được đề nghị.", italic=True, align=CENTER)
     para(doc, "{%p endif %}")

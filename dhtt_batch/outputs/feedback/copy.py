@@ -12,13 +12,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..atomic import atomic_write_bytes
-from ..findings import Finding
-from ..submission import Submission
-from .feedback_parts import AUTHOR, FIXES_SHEET, SEVERITY_LABEL
-from .feedback_patch import patched_copy
-
-__all__ = ["AUTHOR", "FIXES_SHEET", "SEVERITY_LABEL", "feedback_name", "write_feedback"]
+from ...atomic import atomic_write_bytes
+from ...findings import Finding
+from ...submission import Submission
+from .patch import patched_copy
 
 
 def feedback_name(sub: Submission, unit_prefix: bool = False) -> str:
@@ -35,8 +32,6 @@ def write_feedback(sub: Submission, findings: list[Finding], target: Path) -> Pa
         if patched is not None:
             atomic_write_bytes(target, patched)
             return target
-    from .feedback_openpyxl import write_with_openpyxl
+    from .openpyxl_copy import write_with_openpyxl
 
     return write_with_openpyxl(sub, findings, target)
-
-

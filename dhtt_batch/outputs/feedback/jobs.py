@@ -6,20 +6,28 @@ from __future__ import annotations
 import dataclasses
 from pathlib import Path
 
-from ..findings import Finding
-from ..parallel import map_in_order
-from ..submission import Submission
-from ..validate import ValidationResult
-from .feedback import feedback_name, write_feedback
+from ...findings import Finding
+from ...parallel import map_in_order
+from ...submission import Submission
+from ...validate import ValidationResult
+from .copy import feedback_name, write_feedback
 
 Job = tuple[Submission, list[Finding], Path]
 
 
-def feedback_jobs(items: list[tuple[Submission, list[Finding]]], directory: Path,
-                  unit_prefix: bool = False) -> list[Job]:
+def feedback_jobs(
+    items: list[tuple[Submission, list[Finding]]], directory: Path, unit_prefix: bool = False
+) -> list[Job]:
     # Without its located rows: a job is pickled to a worker, and the rows are not needed.
-    return [(dataclasses.replace(sub, tables={}, form=None), findings,
-             directory / feedback_name(sub, unit_prefix)) for sub, findings in items if findings]
+    return [
+        (
+            dataclasses.replace(sub, tables={}, form=None),
+            findings,
+            directory / feedback_name(sub, unit_prefix),
+        )
+        for sub, findings in items
+        if findings
+    ]
 
 
 def run_feedback_job(job: Job) -> Path:

@@ -28,12 +28,14 @@ SeriesTest = Callable[[pd.Series], pd.Series]
 
 def build_schema(spec: SheetSpec, today: date, units: tuple[str, ...] = ()) -> pa.DataFrameSchema:
     columns = {
-        col.key: pa.Column(object, nullable=True, required=True,
-                           checks=list(_column_checks(col, today, units)))
+        col.key: pa.Column(
+            object, nullable=True, required=True, checks=list(_column_checks(col, today, units))
+        )
         for col in spec.columns
     }
-    return pa.DataFrameSchema(columns, checks=list(_row_checks(spec)), strict=False,
-                              coerce=False, name=spec.name)
+    return pa.DataFrameSchema(
+        columns, checks=list(_row_checks(spec)), strict=False, coerce=False, name=spec.name
+    )
 
 
 def _check(code: str, col: ColumnSpec, test: SeriesTest, ignore_na: bool = True) -> pa.Check:
@@ -57,11 +59,9 @@ def _column_checks(col: ColumnSpec, today: date, units: tuple[str, ...]) -> list
         checks.append(_check("out_of_range", col, lambda s: _in_range(s, _is_int, low, high)))
     if col.type == "date":
         if low is not None or high is not None:
-            checks.append(_check("out_of_range", col,
-                                 lambda s: _in_range(s, _is_date, low, high)))
+            checks.append(_check("out_of_range", col, lambda s: _in_range(s, _is_date, low, high)))
         if col.not_future:
-            checks.append(_check("future_date", col,
-                                 lambda s: _in_range(s, _is_date, None, today)))
+            checks.append(_check("future_date", col, lambda s: _in_range(s, _is_date, None, today)))
     if col.min_length:
         n = col.min_length
         checks.append(_check("too_short", col, lambda s: _length_between(s, n, 1 << 30)))
@@ -84,8 +84,11 @@ def _type_checks(col: ColumnSpec, units: tuple[str, ...]) -> list[pa.Check]:
     if col.type == "unit" and units:
         names = set(units)
         return [_check("unknown_unit", col, lambda s: s.isin(names))]
-    patterns = {"url": ("type_url", URL), "email": ("type_email", EMAIL),
-                "phone": ("type_phone", PHONE)}
+    patterns = {
+        "url": ("type_url", URL),
+        "email": ("type_email", EMAIL),
+        "phone": ("type_phone", PHONE),
+    }
     if col.type in patterns:
         code, regex = patterns[col.type]
         return [_check(code, col, lambda s: _matches(s, regex))]
@@ -109,12 +112,14 @@ def _length_between(series: pd.Series, low: int, high: int) -> pd.Series:
     return series.map(lambda v: low <= len(v) <= high if isinstance(v, str) else True)
 
 
-def _in_range(series: pd.Series, is_type: Callable[[object], bool], low: object,
-              high: object) -> pd.Series:
+def _in_range(
+    series: pd.Series, is_type: Callable[[object], bool], low: object, high: object
+) -> pd.Series:
     def ok(value: object) -> bool:
         if not is_type(value):
             return True
         return (low is None or value >= low) and (high is None or value <= high)  # type: ignore[operator]
+
     return series.map(ok)
 
 
@@ -122,11 +127,15 @@ def _row_checks(spec: SheetSpec) -> list[pa.Check]:
     checks: list[pa.Check] = []
     for col in spec.columns:
         if col.required_when:
-            checks.append(pa.Check(_required_when(col.key, col.required_when),
-                                   name=f"required_when{SEP}{col.key}"))
+            checks.append(
+                pa.Check(
+                    _required_when(col.key, col.required_when), name=f"required_when{SEP}{col.key}"
+                )
+            )
         if col.blank_when:
-            checks.append(pa.Check(_blank_when(col.key, col.blank_when),
-                                   name=f"blank_when{SEP}{col.key}"))
+            checks.append(
+                pa.Check(_blank_when(col.key, col.blank_when), name=f"blank_when{SEP}{col.key}")
+            )
     return checks
 
 
@@ -166,6 +175,7 @@ def expected_text(code: str, col: ColumnSpec, spec: SheetSpec, today: date) -> s
 def _range_text(low: object, high: object) -> str:
     def show(v: object) -> str:
         return v.strftime("%d/%m/%Y") if isinstance(v, date) else str(v)
+
     if low is not None and high is not None:
         return f"từ {show(low)} đến {show(high)}"
     return f"từ {show(low)} trở lên" if low is not None else f"không quá {show(high)}"
