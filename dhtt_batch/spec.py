@@ -12,6 +12,7 @@ import json
 import re
 from dataclasses import dataclass, field
 from datetime import date
+from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
@@ -56,8 +57,49 @@ _COLUMN_FIELDS = {
     "width",
     "example",
     "use",
+    "role",
+    "role_values",
 }
 _SHEET_FIELDS = {"sheet", "kind", "criterion", "order", "label", "title", "columns"}
+
+
+class Role(StrEnum):
+    """What a column means to the code. Code asks a sheet for a role, never for a column key,
+    so renaming keys (or headers) in YAML changes nothing else."""
+
+    ROW_NUMBER = "row_number"  # STT: not data, ignored when comparing rows
+    KIND = "kind"  # tập thể or cá nhân (values: collective, individual)
+    NAME = "name"  # the person's or the collective's name
+    GENDER = "gender"  # values: male, female
+    BIRTH_YEAR = "birth_year"
+    POSITION = "position"
+    WORKPLACE = "workplace"  # phòng / ban / trung tâm the exemplar belongs to
+    TARGET_CATEGORY = "target_category"  # phân loại đối tượng
+    STAGE = "stage"
+    ACHIEVEMENTS = "achievements"  # tóm tắt thành tích
+    TITLE = "title"  # danh hiệu / hình thức khen thưởng đã đạt
+    DECISION_NUMBER = "decision_number"
+    DECISION_DATE = "decision_date"
+    SPREAD = "spread"  # phạm vi lan tỏa, nhân rộng
+    PROPOSAL = "proposal"  # hình thức đề nghị (values: none)
+    NOTE = "note"
+    # the unit-information sheet
+    UNIT = "unit"
+    PERIOD = "period"
+    CONTACT_NAME = "contact_name"
+    CONTACT_PHONE = "contact_phone"
+    CONTACT_EMAIL = "contact_email"
+    DATE_MADE = "date_made"
+    HEAD = "head"
+
+
+# Roles whose column must also name some of its choices (`role_values: {name: choice}`).
+ROLE_VALUES: dict[Role, tuple[str, ...]] = {
+    Role.KIND: ("collective", "individual"),
+    Role.GENDER: ("male", "female"),
+    Role.PROPOSAL: ("none",),
+}
+REQUIRED_ROLES = {"table": (Role.NAME, Role.KIND), "form": (Role.UNIT,)}
 
 
 class SpecError(Exception):
@@ -111,6 +153,12 @@ class ColumnSpec:
     width: float = 15
     example: Any = None
     aliases: tuple[str, ...] = ()
+    role: Role | None = None
+    role_values: tuple[tuple[str, str], ...] = ()  # (name, choice) pairs, see ROLE_VALUES
+
+    def value(self, name: str) -> str:
+        """The choice this column's role calls `name` (e.g. kind → collective → "Tập thể")."""
+        return dict(self.role_values)[name]
 
     def bound(self, which: str, today: date) -> int | date | None:
         value = self.min if which == "min" else self.max
@@ -143,6 +191,30 @@ class SheetSpec:
     @property
     def keys(self) -> list[str]:
         return [c.key for c in self.columns]
+
+    def by_role(self, role: Role) -> ColumnSpec | None:
+        """The column that plays `role`, if this sheet has one."""
+        return self._roles.get(role)
+
+    def role(self, role: Role) -> ColumnSpec:
+        """The column that plays `role`; the loader guarantees the required roles exist."""
+        column = self._roles.get(role)
+        if column is None:
+            raise KeyError(f"{self.source}: no column has role '{role}'")
+        return column
+
+    def key(self, role: Role) -> str:
+        return self.role(role).key
+
+    @property
+    def _roles(self) -> dict[Role, ColumnSpec]:
+        return {c.role: c for c in self.columns if c.role is not None}
+
+    def is_collective(self, kind: object) -> bool:
+        return kind == self.role(Role.KIND).value("collective")
+
+    def is_individual(self, kind: object) -> bool:
+        return kind == self.role(Role.KIND).value("individual")
 
 
 @dataclass(frozen=True)
@@ -271,6 +343,7 @@ def _load_sheet(
         raise SpecError(f"{where}: 'columns' phải là danh sách.")
     columns = tuple(_column(where, raw, common, lists) for raw in raw_columns)
     _check_unique(where, "key", [c.key for c in columns])
+    _check_roles(where, str(data["kind"]), columns)
     keys = {c.key for c in columns}
     for col in columns:
         for cond in (col.required_when, col.blank_when):
@@ -343,7 +416,53 @@ def _column(
         width=float(raw.get("width", 15)),
         example=raw.get("example"),
         aliases=tuple(str(a) for a in raw.get("aliases") or ()),
+        role=_role(here, raw.get("role")),
+        role_values=_role_values(here, raw, choices),
     )
+
+
+def _role(here: str, raw: Any) -> Role | None:
+    if raw is None:
+        return None
+    try:
+        return Role(str(raw))
+    except ValueError:
+        allowed = ", ".join(r.value for r in Role)
+        raise SpecError(f"{here}: vai trò '{raw}' không hợp lệ (dùng: {allowed}).") from None
+
+
+def _role_values(
+    here: str, raw: dict[str, Any], choices: tuple[str, ...]
+) -> tuple[tuple[str, str], ...]:
+    role = _role(here, raw.get("role"))
+    wanted = ROLE_VALUES.get(role) if role else None
+    given = raw.get("role_values")
+    if wanted is None:
+        if given is not None:
+            raise SpecError(f"{here}: 'role_values' chỉ dùng cho vai trò {', '.join(ROLE_VALUES)}.")
+        return ()
+    if not isinstance(given, dict) or set(given) != set(wanted):
+        raise SpecError(f"{here}: vai trò '{role}' cần 'role_values' với {', '.join(wanted)}.")
+    for name, value in given.items():
+        if str(value) not in choices:
+            raise SpecError(f"{here}: role_values '{name}: {value}' không có trong lựa chọn.")
+    return tuple((name, str(given[name])) for name in wanted)
+
+
+def _check_roles(where: str, kind: str, columns: tuple[ColumnSpec, ...]) -> None:
+    seen: dict[Role, str] = {}
+    for col in columns:
+        if col.role is None:
+            continue
+        if col.role in seen:
+            raise SpecError(
+                f"{where}: vai trò '{col.role}' được gán cho hai cột ('{seen[col.role]}' và "
+                f"'{col.key}')."
+            )
+        seen[col.role] = col.key
+    for role in REQUIRED_ROLES.get(kind, ()):
+        if role not in seen:
+            raise SpecError(f"{where}: thiếu cột có vai trò '{role}' (role: {role}).")
 
 
 def _choices(here: str, raw: dict[str, Any], lists: dict[str, tuple[str, ...]]) -> tuple[str, ...]:
