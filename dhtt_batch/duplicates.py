@@ -9,6 +9,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from .normalize import choice_key
+from .spec import Role, SpecSet
 from .states import FILE, NAME_CELL, ROW, SHEET, UNIT, UNIT_NAME
 
 
@@ -33,19 +34,19 @@ class Duplicate:
     second: RowRef
 
 
-def find_duplicates(rows: dict[str, pd.DataFrame]) -> list[Duplicate]:
+def find_duplicates(rows: dict[str, pd.DataFrame], specs: SpecSet) -> list[Duplicate]:
     found: list[Duplicate] = []
-    for frame in rows.values():
+    for spec in specs.criteria:
+        frame = rows[spec.name]
         if frame.empty:
             continue
+        name_key = spec.key(Role.NAME)
+        year_col = spec.by_role(Role.BIRTH_YEAR)
+        years = frame[year_col.key].tolist() if year_col else [None] * len(frame)
+        kinds = frame[spec.key(Role.KIND)].tolist()
         keys = [
-            _identity(d, n, y)
-            for d, n, y in zip(
-                frame["doi_tuong"].tolist(),
-                frame["ho_ten"].tolist(),
-                frame["nam_sinh"].tolist(),
-                strict=True,
-            )
+            _identity(spec.is_individual(d), n, y)
+            for d, n, y in zip(kinds, frame[name_key].tolist(), years, strict=True)
         ]
         first_seen: dict[tuple[object, ...], int] = {}
         for position, key in enumerate(keys):
@@ -55,11 +56,11 @@ def find_duplicates(rows: dict[str, pd.DataFrame]) -> list[Duplicate]:
                 first_seen[key] = position
                 continue
             first, second = frame.iloc[first_seen[key]], frame.iloc[position]
-            year = second["nam_sinh"]
+            year = years[position]
             found.append(
                 Duplicate(
                     str(second[SHEET]),
-                    str(second["ho_ten"]),
+                    str(second[name_key]),
                     int(year) if isinstance(year, int) else None,
                     _ref(first),
                     _ref(second),
@@ -68,10 +69,10 @@ def find_duplicates(rows: dict[str, pd.DataFrame]) -> list[Duplicate]:
     return found
 
 
-def _identity(kind: object, name: object, year: object) -> tuple[object, ...] | None:
+def _identity(individual: bool, name: object, year: object) -> tuple[object, ...] | None:
     if not isinstance(name, str):
         return None
-    if kind == "Cá nhân":
+    if individual:
         return ("person", choice_key(name), year)
     return ("collective", choice_key(name))
 

@@ -16,9 +16,9 @@ from functools import lru_cache
 from typing import Any
 
 from .findings import Finding, make_finding
-from .formats.template_layout import EXAMPLE_MARKERS, REQUIRED_MARK
+from .formats.template_layout import EXAMPLE_MARKERS, REQUIRED_MARK, example_marker_column
 from .reader import FORMULA_NO_VALUE, RawSheet
-from .spec import ColumnSpec, SheetSpec
+from .spec import ColumnSpec, Role, SheetSpec
 from .xlsx.cells import column_letters
 
 HEADER_SCAN_ROWS = 40
@@ -160,77 +160,98 @@ def _data_rows(
     validate.py from every file's records) is far cheaper than one per sheet.
     """
     positions = [table.columns.get(key, 0) - 1 for key in spec.keys]
-    content = [i for i, key in enumerate(spec.keys) if key != "stt" and positions[i] >= 0]
-    errors = raw.errors
+    content = [
+        i for i, col in enumerate(spec.columns) if col.role != Role.ROW_NUMBER and positions[i] >= 0
+    ]
+    marker = spec.keys.index(example_marker_column(spec).key)
     for index in range(header_index + 1, len(raw.rows)):
-        row, number = raw.rows[index], index + 1
-        width = len(row)
-        # Blank (None, "", spaces) becomes None; inline, as it runs for every cell of every file.
-        values = [
-            None
-            if p < 0
-            or p >= width
-            or (v := row[p]) == ""
-            or v is None
-            or (type(v) is str and v.isspace())
-            else v
-            for p in positions
-        ]
-        problems = (
-            {
-                i: errors[(number, p + 1)]
-                for i, p in enumerate(positions)
-                if p >= 0 and (number, p + 1) in errors
-            }
-            if errors
-            else {}
-        )
+        number = index + 1
+        values = _row_values(raw.rows[index], positions)
+        problems = _cell_problems(raw.errors, number, positions)
         if not problems and all(values[i] is None for i in content):
             continue
         if not table.records and not problems:
-            present = {k: v for k, v, p in zip(spec.keys, values, positions, strict=True) if p >= 0}
-            verdict = _template_row(present, spec)
+            verdict = _template_row(dict(zip(spec.keys, values, strict=True)), positions, spec)
             if verdict == "skip":
                 continue
             if verdict == "edited_example":
-                table.findings.append(
-                    make_finding(
-                        "example_row_data",
-                        file,
-                        sheet=table.sheet,
-                        cell=table.cell("stt", number),
-                        row=number,
-                        column=spec.column("stt").header,
-                    )
-                )
-                values[spec.keys.index("stt")] = None  # reported above, not as a bad number
+                _report_edited_example(table, spec, file, number)
+                values[marker] = None  # reported above, not as a bad number
         for i, problem in problems.items():
             values[i] = None
-            key = spec.keys[i]
-            code = "formula_no_value" if problem == FORMULA_NO_VALUE else "error_value"
-            table.findings.append(
-                make_finding(
-                    code,
-                    file,
-                    sheet=raw.name,
-                    cell=table.cell(key, number),
-                    row=number,
-                    column=spec.column(key).header,
-                    value=problem,
-                )
-            )
+            table.findings.append(_cell_problem(spec, raw.name, table, file, number, i, problem))
         table.records.append(values)
         table.rows.append(number)
 
 
-def _template_row(values: dict[str, Any], spec: SheetSpec) -> str:
+def _row_values(row: list[Any], positions: list[int]) -> list[Any]:
+    """The row's values in spec order; blank (None, "", spaces) becomes None. Inline, as it
+    runs for every cell of every file."""
+    width = len(row)
+    return [
+        None
+        if p < 0
+        or p >= width
+        or (v := row[p]) == ""
+        or v is None
+        or (type(v) is str and v.isspace())
+        else v
+        for p in positions
+    ]
+
+
+def _cell_problems(
+    errors: dict[tuple[int, int], str], number: int, positions: list[int]
+) -> dict[int, str]:
+    """Error values and formulas without a cached value in this row, by spec position."""
+    if not errors:
+        return {}
+    return {
+        i: errors[(number, p + 1)]
+        for i, p in enumerate(positions)
+        if p >= 0 and (number, p + 1) in errors
+    }
+
+
+def _cell_problem(
+    spec: SheetSpec, sheet: str, table: LocatedTable, file: str, number: int, i: int, problem: str
+) -> Finding:
+    key = spec.keys[i]
+    code = "formula_no_value" if problem == FORMULA_NO_VALUE else "error_value"
+    return make_finding(
+        code,
+        file,
+        sheet=sheet,
+        cell=table.cell(key, number),
+        row=number,
+        column=spec.column(key).header,
+        value=problem,
+    )
+
+
+def _report_edited_example(table: LocatedTable, spec: SheetSpec, file: str, number: int) -> None:
+    marker = example_marker_column(spec)
+    table.findings.append(
+        make_finding(
+            "example_row_data",
+            file,
+            sheet=table.sheet,
+            cell=table.cell(marker.key, number),
+            row=number,
+            column=marker.header,
+        )
+    )
+
+
+def _template_row(values: dict[str, Any], positions: list[int], spec: SheetSpec) -> str:
     """The column-number row and the example row sit right under the header: 'skip' them,
     unless the example was overwritten with real data ('edited_example'); else 'data'."""
-    if _is_number_row(values):
+    present = {k: v for (k, v), p in zip(values.items(), positions, strict=True) if p >= 0}
+    if _is_number_row(present):
         return "skip"
-    if not _is_example(values):
+    if not _is_example(present, spec):
         return "data"
-    return "skip" if _matches_example(values, spec) else "edited_example"
+    return "skip" if _matches_example(present, spec) else "edited_example"
 
 
 def _cell(row: list[Any], position: int) -> Any:
@@ -251,14 +272,15 @@ def _is_number_row(values: dict[str, Any]) -> bool:
     )
 
 
-def _is_example(values: dict[str, Any]) -> bool:
-    stt = values.get("stt")
-    return isinstance(stt, str) and stt.strip().casefold().rstrip(":") in EXAMPLE_MARKERS
+def _is_example(values: dict[str, Any], spec: SheetSpec) -> bool:
+    marker = values.get(example_marker_column(spec).key)
+    return isinstance(marker, str) and header_key(marker).rstrip(":") in EXAMPLE_MARKERS
 
 
 def _matches_example(values: dict[str, Any], spec: SheetSpec) -> bool:
+    marker = example_marker_column(spec)
     for col in spec.columns:
-        if col.key == "stt" or col.key not in values:
+        if col is marker or col.key not in values:
             continue
         if _comparable(values[col.key], col) != _comparable(col.example, col):
             return False

@@ -14,11 +14,11 @@ from pathlib import Path
 import pandas as pd
 
 from .campaign import Campaign, Unit
-from .collation import person_key, text_key
+from .collation import exemplar_key
 from .duplicates import Duplicate, find_duplicates
 from .findings import ERROR, Finding, make_finding, sort_findings
 from .identify import received_at
-from .spec import SpecSet
+from .spec import Role, SpecSet
 from .states import (
     FILE,
     NAME_CELL,
@@ -113,7 +113,9 @@ def merge_validated(
     validation: ValidationResult, campaign: Campaign, specs: SpecSet, strict: bool, now: datetime
 ) -> MergeResult:
     info = validation.info
-    info_dates = dict(zip(info[SRC].astype(int), info["ngay_lap"], strict=True))
+    made = specs.info.by_role(Role.DATE_MADE)
+    dates = info[made.key] if made else [None] * len(info)
+    info_dates = dict(zip(info[SRC].astype(int), dates, strict=True))
     outcomes = [
         _outcome(sub, campaign, info_dates, validation.findings_for(sub))
         for sub in validation.submissions
@@ -127,7 +129,7 @@ def merge_validated(
     _count_rows(outcomes, statuses, counted)
     check_accounting(outcomes)
     rows = _accepted_rows(validation, statuses, campaign, specs)
-    duplicates = find_duplicates(rows)
+    duplicates = find_duplicates(rows, specs)
     _attach_duplicate_findings(outcomes, duplicates)
     units = _unit_outcomes(campaign, outcomes, counted)
     return MergeResult(campaign, specs, outcomes, units, rows, duplicates, now, strict)
@@ -288,18 +290,13 @@ def _accepted_rows(
         accepted[FILE] = [s.path.name for s in subs]
         accepted[SHEET] = [s.tables[spec.name].sheet for s in subs]
         accepted[NAME_CELL] = [
-            s.tables[spec.name].cell("ho_ten", int(r))
+            s.tables[spec.name].cell(spec.key(Role.NAME), int(r))
             for s, r in zip(subs, accepted[ROW].tolist(), strict=True)
         ]
-        columns = [accepted[c].tolist() for c in (UNIT, "doi_tuong", "ho_ten", FILE, ROW)]
+        kind, name = spec.key(Role.KIND), spec.key(Role.NAME)
+        columns = [accepted[c].tolist() for c in (UNIT, kind, name, FILE, ROW)]
         keys = [
-            (
-                order.get(u, len(order)),
-                0 if d == "Tập thể" else 1,
-                text_key(n or "") if d == "Tập thể" else person_key(n or ""),
-                f,
-                r,
-            )
+            (order.get(u, len(order)), exemplar_key(spec.is_collective(d), n), f, r)
             for u, d, n, f, r in zip(*columns, strict=True)
         ]
         positions = sorted(range(len(keys)), key=keys.__getitem__)

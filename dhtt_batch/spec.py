@@ -192,6 +192,11 @@ class SheetSpec:
     def keys(self) -> list[str]:
         return [c.key for c in self.columns]
 
+    @property
+    def data_columns(self) -> tuple[ColumnSpec, ...]:
+        """Every column but the row number (STT), which is not data."""
+        return tuple(c for c in self.columns if c.role != Role.ROW_NUMBER)
+
     def by_role(self, role: Role) -> ColumnSpec | None:
         """The column that plays `role`, if this sheet has one."""
         return self._roles.get(role)

@@ -16,7 +16,7 @@ from .formats.template_layout import TemplateMeta
 from .identify import Identity, identify
 from .locate import LocatedForm, LocatedTable, find_sheet, locate_form, locate_table
 from .reader import RawWorkbook, ReadFailure, read_workbook
-from .spec import SpecSet
+from .spec import Role, SpecSet
 
 SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods", ".xlsb")
 
@@ -106,7 +106,7 @@ def load_submission(
     except ReadFailure as failure:
         sub.findings.append(make_finding(failure.code, display, detail=failure.detail))
         sub.tables.clear()
-    info_unit = sub.form.values.get("don_vi") if sub.form else None
+    info_unit = sub.form.values.get(specs.info.key(Role.UNIT)) if sub.form else None
     sub.identity = identify(campaign, path, sub.meta, info_unit, sub.sidecar)
     return sub
 

@@ -16,6 +16,7 @@ from . import __version__
 from .atomic import atomic_save_workbook
 from .campaign import Campaign, Unit
 from .formats.template_layout import (
+    EXAMPLE_MARKER,
     EXAMPLE_ROW,
     FIRST_DATA_ROW,
     FORM_FIRST_ROW,
@@ -28,6 +29,7 @@ from .formats.template_layout import (
     REQUIRED_MARK,
     TEMPLATE_ID,
     TemplateMeta,
+    example_marker_column,
 )
 from .spec import ColumnSpec, Condition, SheetSpec, SpecSet
 from .xlsx.openpyxl_helpers import (
@@ -212,7 +214,7 @@ def _table_sheet(
         set_value(ws.cell(row=HEADER_ROW, column=index), header_text(col))
         set_value(ws.cell(row=NUMBER_ROW, column=index), f"({index})")
         example = ws.cell(row=EXAMPLE_ROW, column=index)
-        set_value(example, _example_value(col))
+        set_value(example, _example_value(spec, col))
         example.fill = EXAMPLE_FILL
         example.font = Font(italic=True, color="595959")
         if col.type == "date":
@@ -239,12 +241,8 @@ def _table_sheet(
         setattr(ws.protection, flag, False)
 
 
-def _example_value(col: ColumnSpec) -> object:
-    if col.key == "stt":
-        return "Ví dụ"
-    if col.type == "date" and isinstance(col.example, date):
-        return col.example
-    return col.example
+def _example_value(spec: SheetSpec, col: ColumnSpec) -> object:
+    return EXAMPLE_MARKER if col is example_marker_column(spec) else col.example
 
 
 def _prepare_column(
@@ -342,7 +340,7 @@ def _type_validation(col: ColumnSpec, today: date, first_cell: str) -> DataValid
 def _conditional_formats(ws: Worksheet, spec: SheetSpec) -> None:
     """Turn a required (or conditionally required / forbidden) cell red once its row has data."""
     letters = {c.key: get_column_letter(i) for i, c in enumerate(spec.columns, start=1)}
-    data_cols = [letters[c.key] for c in spec.columns if c.key != "stt"]
+    data_cols = [letters[c.key] for c in spec.data_columns]
     r = FIRST_DATA_ROW
     has_data = f"COUNTA(${data_cols[0]}{r}:${data_cols[-1]}{r})>0"
     for col in spec.columns:

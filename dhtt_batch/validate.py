@@ -22,7 +22,7 @@ from .findings import ERROR, Finding, make_finding, sort_findings
 from .normalize import Change, normalize_column
 from .pandera_schema import SEP, build_schema, condition_text, expected_text
 from .parallel import WORKERS, map_in_order, map_shards
-from .spec import SheetSpec, SpecSet
+from .spec import Role, SheetSpec, SpecSet
 from .states import ROW, SRC, STATUS, RowStatus
 from .submission import Submission, discover, load_submission
 
@@ -172,7 +172,7 @@ def _validate_info(
 
     units = tuple(u.name for u in campaign.units)
     frame, findings = _check_frame(
-        frame, spec, today, locate, choices={"don_vi": units}, units=units
+        frame, spec, today, locate, choices={spec.key(Role.UNIT): units}, units=units
     )
     return frame, findings
 
@@ -305,7 +305,7 @@ def _drop_shadowed(findings: list[Finding]) -> list[Finding]:
 
 def _duplicate_rows(frame: pd.DataFrame, spec: SheetSpec, locate: Locate) -> list[Finding]:
     """The same row twice in one file (every column but STT equal)."""
-    keys = [k for k in spec.keys if k != "stt"]
+    keys = [c.key for c in spec.data_columns]
     columns = [frame[k].tolist() for k in [*keys, SRC]]
     first_row: dict[tuple[Any, ...], int] = {}
     findings = []
@@ -314,7 +314,7 @@ def _duplicate_rows(frame: pd.DataFrame, spec: SheetSpec, locate: Locate) -> lis
         if key not in first_row:
             first_row[key] = row
             continue
-        sub, sheet, cell, row = locate(index, "ho_ten" if "ho_ten" in keys else keys[0])
+        sub, sheet, cell, row = locate(index, spec.key(Role.NAME))
         findings.append(
             make_finding(
                 "duplicate_row", sub.display, sheet=sheet, cell=cell, row=row, detail=first_row[key]

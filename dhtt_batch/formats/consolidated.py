@@ -19,7 +19,7 @@ from ..findings import SEVERITY_LABEL
 from ..locate import find_sheet, header_key
 from ..merge import MergeResult
 from ..reader import RawSheet, ReadFailure, read_workbook
-from ..spec import SheetSpec, SpecSet
+from ..spec import Role, SheetSpec, SpecSet
 from ..states import PROVENANCE, UNIT, UnitStatus, label, unit_status_from_label
 from ..xlsx.parts import BORDER_RGB, HEADER_RGB, BarChart, Style
 from ..xlsx.stream import Cell, Layout, Workbook
@@ -48,7 +48,6 @@ class ConsolidatedError(Exception):
     """The workbook is not a consolidated workbook, or no longer reads as one (Vietnamese)."""
 
 
-KINDS = ("Tập thể", "Cá nhân")
 WRAP_WIDTH = 24
 HEADER_HEIGHT = 45  # points: three lines of wrapped header text
 DATE_STYLE, WRAP_STYLE = "date", "wrap"
@@ -134,8 +133,14 @@ def _table(
     )
 
 
+def kinds(spec: SheetSpec) -> tuple[str, str]:
+    """The choices naming a collective and an individual, in that order."""
+    column = spec.role(Role.KIND)
+    return column.value("collective"), column.value("individual")
+
+
 def _criterion_sheet(wb: Workbook, spec: SheetSpec, result: MergeResult) -> None:
-    columns = [c for c in spec.columns if c.key != "stt"]
+    columns = spec.data_columns
     headers = ["STT", *(c.header for c in columns), *PROVENANCE_HEADERS]
     frame = result.rows[spec.name]
     keys = [c.key for c in columns] + list(PROVENANCE)
@@ -156,14 +161,14 @@ def _summary(wb: Workbook, result: MergeResult) -> None:
     criteria = result.specs.criteria
     headers = (
         ["STT", "Đơn vị", "Tình trạng"]
-        + [f"{s.name} - {k}" for s in criteria for k in KINDS]
+        + [f"{s.name} - {k}" for s in criteria for k in kinds(s)]
         + ["Tổng"]
     )
     counts = _counts(result)
     rows: list[list[Any]] = []
     numbers: list[list[int]] = []
     for number, unit in enumerate(result.units, start=1):
-        values = [counts.get((unit.unit.code, s.name, k), 0) for s in criteria for k in KINDS]
+        values = [counts.get((unit.unit.code, s.name, k), 0) for s in criteria for k in kinds(s)]
         numbers.append([*values, sum(values)])
         rows.append([number, unit.unit.name, label(unit.status), *numbers[-1]])
     totals_row = HEADER_ROW + len(rows) + 1
@@ -198,9 +203,10 @@ def _summary(wb: Workbook, result: MergeResult) -> None:
 
 def _counts(result: MergeResult) -> dict[tuple[str, str, str], int]:
     counts: dict[tuple[str, str, str], int] = {}
-    for sheet, frame in result.rows.items():
-        for unit, kind in zip(frame[UNIT], frame["doi_tuong"], strict=True):
-            counts[(unit, sheet, kind)] = counts.get((unit, sheet, kind), 0) + 1
+    for spec in result.specs.criteria:
+        frame = result.rows[spec.name]
+        for unit, kind in zip(frame[UNIT], frame[spec.key(Role.KIND)], strict=True):
+            counts[(unit, spec.name, kind)] = counts.get((unit, spec.name, kind), 0) + 1
     return counts
 
 
@@ -443,7 +449,7 @@ def _count(value: Any) -> int:
 
 
 def _records(sheet: RawSheet, spec: SheetSpec, path: Path) -> list[dict[str, Any]]:
-    columns = [c for c in spec.columns if c.key != "stt"]
+    columns = spec.data_columns
     by_header = {header_key(c.header): c.key for c in columns}
     provenance = dict(zip((header_key(h) for h in PROVENANCE_HEADERS), PROVENANCE, strict=True))
     needed = [c.header for c in columns[:2]] + [PROVENANCE_HEADERS[0]]
@@ -454,6 +460,6 @@ def _records(sheet: RawSheet, spec: SheetSpec, path: Path) -> list[dict[str, Any
             key = by_header.get(header) or provenance.get(header)
             if key:
                 record[key] = value
-        if record.get("ho_ten"):
+        if record.get(spec.key(Role.NAME)):
             records.append(record)
     return records

@@ -10,12 +10,11 @@ from datetime import date
 from typing import Any
 
 from ..campaign import Campaign
-from ..collation import person_key, text_key
+from ..collation import exemplar_key
 from ..formats.consolidated import ConsolidatedData
-from ..spec import SpecSet
+from ..spec import Role, SheetSpec, SpecSet
 from ..states import UNIT, UNIT_NAME, UnitStatus, label
 
-NOT_PROPOSED = "Chưa đề nghị"
 EDITABLE = "(Phần này để Văn phòng bổ sung nhận xét, đề xuất trước khi trình ký.)"
 
 
@@ -77,7 +76,8 @@ def _criteria(data: ConsolidatedData, specs: SpecSet) -> list[dict[str, Any]]:
     rows = []
     for number, spec in enumerate(specs.criteria, start=1):
         records = data.rows.get(spec.name, [])
-        tt = sum(1 for r in records if r.get("doi_tuong") == "Tập thể")
+        kind = spec.key(Role.KIND)
+        tt = sum(1 for r in records if spec.is_collective(r.get(kind)))
         rows.append(
             {
                 "stt": number,
@@ -133,33 +133,32 @@ def _unit_table(data: ConsolidatedData, specs: SpecSet) -> list[dict[str, Any]]:
 
 def _proposals(data: ConsolidatedData, specs: SpecSet) -> list[dict[str, Any]]:
     picked = []
-    for spec in specs.criteria:
+    for order, spec in enumerate(specs.criteria):
+        proposal, kind, name = spec.role(Role.PROPOSAL), spec.key(Role.KIND), spec.key(Role.NAME)
         for record in data.rows.get(spec.name, []):
-            form = record.get("hinh_thuc_de_nghi")
-            if form and form != NOT_PROPOSED:
-                picked.append((spec, record))
-    order = {s.name: i for i, s in enumerate(specs.criteria)}
-    picked.sort(key=lambda item: (order[item[0].name], _name_key(item[1])))
+            form = record.get(proposal.key)
+            if form and form != proposal.value("none"):
+                key = exemplar_key(spec.is_collective(record.get(kind)), record.get(name))
+                picked.append(((order, key), spec, record))
+    picked.sort(key=lambda item: item[0])
     return [
         {
             "stt": n,
             "criterion": spec.label,
-            "name": r.get("ho_ten") or "",
-            "kind": r.get("doi_tuong") or "",
-            "position": r.get("chuc_vu") or "",
+            "name": _value(spec, r, Role.NAME),
+            "kind": _value(spec, r, Role.KIND),
+            "position": _value(spec, r, Role.POSITION),
             "unit": r.get(UNIT_NAME) or "",
-            "achievement": r.get("tom_tat_thanh_tich") or "",
-            "form": r.get("hinh_thuc_de_nghi") or "",
+            "achievement": _value(spec, r, Role.ACHIEVEMENTS),
+            "form": _value(spec, r, Role.PROPOSAL),
         }
-        for n, (spec, r) in enumerate(picked, start=1)
+        for n, (_, spec, r) in enumerate(picked, start=1)
     ]
 
 
-def _name_key(record: dict[str, Any]) -> tuple[Any, ...]:
-    name = str(record.get("ho_ten") or "")
-    if record.get("doi_tuong") == "Cá nhân":
-        return (1, person_key(name))
-    return (0, (text_key(name), text_key("")))
+def _value(spec: SheetSpec, record: dict[str, Any], role: Role) -> Any:
+    column = spec.by_role(role)
+    return (record.get(column.key) if column else None) or ""
 
 
 def _assessment(
