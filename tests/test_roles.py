@@ -61,8 +61,7 @@ def test_renaming_every_column_key_in_yaml_changes_nothing(
     assert "key: renamed_ho_ten" in (schemas / "_common.yaml").read_text(encoding="utf-8")
     campaign = tmp_path / "campaign.toml"
     campaign.write_text(
-        default_campaign_path().read_text(encoding="utf-8")
-        + '\n[template]\nschemas = "schemas"\n',
+        default_campaign_path().read_text(encoding="utf-8") + '\n[template]\nschemas = "schemas"\n',
         encoding="utf-8",
     )
     out = tmp_path / "out"
