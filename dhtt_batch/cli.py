@@ -17,6 +17,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from . import __version__
 from .atomic import OutputError
 from .campaign import Campaign, CampaignError, load_campaign
+from .naming import shown
 from .report import ReportError
 from .spec import SpecError, SpecSet
 from .workdir import InitError, init_workdir
@@ -353,7 +354,7 @@ def progress_bar(console: Any, quiet: bool) -> Iterator[Callable[[str, int, int]
         task = bar.add_task("", total=None)
 
         def advance(name: str, done: int, total: int) -> None:
-            bar.update(task, completed=done, total=total, description=name)
+            bar.update(task, completed=done, total=total, description=shown(name))
 
         yield advance
 
@@ -362,7 +363,7 @@ def progress_bar(console: Any, quiet: bool) -> Iterator[Callable[[str, int, int]
 def status_line(console: Any) -> Iterator[Callable[[str], None]]:
     """A transient one-line status on stderr (for work whose total is unknown)."""
     with console.status("Đang đọc thư…") as status:
-        yield lambda text: status.update(f"Đang đọc thư: {text[:60]}")
+        yield lambda text: status.update(f"Đang đọc thư: {shown(text[:60])}")
 
 
 # A batch keeps a few million small objects (cell values) alive until it ends; with Python's

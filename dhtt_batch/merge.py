@@ -139,7 +139,10 @@ def _outcome(
     sub: Submission, campaign: Campaign, info_dates: dict[int, object], findings: list[Finding]
 ) -> FileOutcome:
     info_date = info_dates.get(sub.index)
-    when, source = received_at(sub.sidecar, info_date, sub.path, campaign.period.tz)
+    try:
+        when, source = received_at(sub.sidecar, info_date, sub.path, campaign.period.tz)
+    except OSError:  # a dangling link, a vanished file: no time of its own
+        when, source = datetime.fromtimestamp(0, campaign.period.tz), "file_time"
     deadline = campaign.period.deadline_at
     usable = sub.readable and not sub.blocked
     outcome = FileOutcome(
@@ -195,7 +198,7 @@ def _choose_submissions(outcomes: list[FileOutcome]) -> dict[str, FileOutcome]:
         if winner is not None and winner is not outcome and _usable(outcome):
             outcome.findings.append(
                 make_finding(
-                    "superseded", outcome.sub.display, unit=code, detail=winner.sub.path.name
+                    "superseded", outcome.sub.display, unit=code, detail=winner.sub.id.relative
                 )
             )
     return counted
@@ -287,7 +290,7 @@ def _accepted_rows(
         accepted[UNIT] = [s.identity.code for s in subs]
         names = {u.code: u.name for u in campaign.units}
         accepted[UNIT_NAME] = [names.get(s.identity.code or "", "") for s in subs]
-        accepted[FILE] = [s.path.name for s in subs]
+        accepted[FILE] = [s.id.relative for s in subs]
         accepted[SHEET] = [s.tables[spec.name].sheet for s in subs]
         accepted[NAME_CELL] = [
             s.tables[spec.name].cell(spec.key(Role.NAME), int(r))
@@ -305,9 +308,9 @@ def _accepted_rows(
 
 
 def _attach_duplicate_findings(outcomes: list[FileOutcome], duplicates: list[Duplicate]) -> None:
-    by_name = {o.sub.path.name: o for o in outcomes}
+    by_source = {o.sub.index: o for o in outcomes}
     for dup in duplicates:
-        outcome = by_name.get(dup.second.file)
+        outcome = by_source.get(dup.second.source)
         if outcome is None:
             continue
         outcome.findings.append(

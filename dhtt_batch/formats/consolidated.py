@@ -18,14 +18,15 @@ from ..atomic import atomic_write
 from ..findings import SEVERITY_LABEL
 from ..locate import find_sheet, header_key
 from ..merge import MergeResult
+from ..naming import readable
 from ..reader import RawSheet, ReadFailure, read_workbook
 from ..spec import Role, SheetSpec, SpecSet
 from ..states import PROVENANCE, UNIT, UnitStatus, label, unit_status_from_label
 from ..xlsx.parts import BORDER_RGB, HEADER_RGB, BarChart, Style
 from ..xlsx.stream import Cell, Layout, Workbook
+from .marks import CONSOLIDATED_KIND
 from .template_layout import META_SHEET
 
-CONSOLIDATED_KIND = "dhtt-batch-consolidated"
 SUMMARY_SHEET = "Tổng hợp"
 STATUS_SHEET = "Tình hình nộp"
 ERRORS_SHEET = "Lỗi"
@@ -216,7 +217,7 @@ def _status_sheet(wb: Workbook, result: MergeResult) -> None:
     for number, unit in enumerate(result.units, start=1):
         chosen = unit.counted
         others = "; ".join(
-            f"{o.sub.path.name} ({label(o.status) if o.status else ''})"
+            f"{o.sub.id.relative} ({label(o.status) if o.status else ''})"
             for o in unit.files
             if o is not chosen
         )
@@ -226,7 +227,7 @@ def _status_sheet(wb: Workbook, result: MergeResult) -> None:
                 unit.unit.code,
                 unit.unit.name,
                 label(unit.status),
-                chosen.sub.path.name if chosen else None,
+                chosen.sub.id.relative if chosen else None,
                 chosen.received.strftime("%d/%m/%Y %H:%M") if chosen else None,
                 LATE_MARK if unit.late else "",
                 chosen.rows_accepted if chosen else 0,
@@ -248,10 +249,11 @@ def _status_sheet(wb: Workbook, result: MergeResult) -> None:
 def _errors_sheet(wb: Workbook, result: MergeResult) -> None:
     headers = ["STT", "Tệp", "Mã đơn vị", "Sheet", "Ô", "Cột", "Mã lỗi", "Mức độ", "Nội dung"]
     findings = result.findings
+    relative = {o.sub.display: o.sub.id.relative for o in result.files}
     rows = (
         [
             n,
-            f.file.rsplit("/", 1)[-1],
+            relative.get(f.file, f.file),
             f.unit,
             f.sheet,
             f.cell,
@@ -356,10 +358,11 @@ def read_consolidated(path: Path, specs: SpecSet) -> ConsolidatedData:
     Read with the same safe reader as the units' files. A sheet or header that no longer
     matches (renamed, edited, deleted) is an error naming it, never a silent zero.
     """
-    workbook, failures = read_workbook(path, path.name)
+    name = readable(path.name)
+    workbook, failures = read_workbook(path, name)
     if workbook is None:
-        raise ConsolidatedError(f"Không đọc được {path.name}: {failures[0].message}")
-    not_ours = f"{path.name} không phải bảng tổng hợp do dhtt-batch merge tạo ra"
+        raise ConsolidatedError(f"Không đọc được {name}: {failures[0].message}")
+    not_ours = f"{name} không phải bảng tổng hợp do dhtt-batch merge tạo ra"
     try:
         if META_SHEET not in workbook.sheet_names:
             raise ConsolidatedError(f"{not_ours} (thiếu sheet thông tin ẩn).")
@@ -374,7 +377,7 @@ def read_consolidated(path: Path, specs: SpecSet) -> ConsolidatedData:
             for spec in specs.criteria
         }
     except ReadFailure as exc:
-        raise ConsolidatedError(f"Không đọc được {path.name}: {exc.detail}") from exc
+        raise ConsolidatedError(f"Không đọc được {name}: {exc.detail}") from exc
     return ConsolidatedData(meta, units, rows, inputs)
 
 

@@ -5,12 +5,24 @@ from __future__ import annotations
 from typing import Any
 
 from .. import __version__
+from ..duplicates import RowRef
 from ..merge import MergeResult
 
 
 def manifest(result: MergeResult, outputs: dict[str, Any] | None = None) -> dict[str, Any]:
     campaign = result.campaign
     period = campaign.period
+    paths = {o.sub.index: o.sub.display for o in result.files}
+
+    def ref(row: RowRef) -> dict[str, Any]:
+        return {
+            "unit": row.unit,
+            "unit_name": row.unit_name,
+            "file": paths.get(row.source, row.file),
+            "row": row.row,
+            "cell": row.cell,
+        }
+
     return {
         "campaign": {
             "id": campaign.id,
@@ -61,8 +73,8 @@ def manifest(result: MergeResult, outputs: dict[str, Any] | None = None) -> dict
                 "sheet": d.sheet_name,
                 "name": d.name,
                 "birth_year": d.birth_year,
-                "first": vars(d.first),
-                "second": vars(d.second),
+                "first": ref(d.first),
+                "second": ref(d.second),
             }
             for d in result.duplicates
         ],

@@ -14,8 +14,9 @@ from openpyxl.comments import Comment
 from openpyxl.styles import Font, PatternFill
 from openpyxl.worksheet.hyperlink import Hyperlink
 
-from ...atomic import atomic_save_workbook
+from ...atomic import atomic_write_bytes
 from ...findings import ERROR, Finding
+from ...formats.marks import stamped
 from ...submission import Submission
 from ...xlsx.openpyxl_helpers import (
     ERROR_FILL,
@@ -42,7 +43,9 @@ def write_with_openpyxl(sub: Submission, findings: list[Finding], target: Path) 
     _clear_previous_marks(wb)
     _mark_cells(wb, findings)
     _fixes_sheet(wb, findings)
-    atomic_save_workbook(wb, target)
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    atomic_write_bytes(target, stamped(buffer.getvalue()))
     return target
 
 
