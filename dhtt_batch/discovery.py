@@ -77,11 +77,8 @@ def _add(
     problem: str | None,
     detail: str,
 ) -> None:
-    """The same file reached twice (given twice, or a folder and a file in it) counts once."""
-    try:
-        key = path.resolve() if problem is None else path.absolute()
-    except OSError:
-        key = path.absolute()
+    """The same path reached twice (given twice, or a folder and a file in it) counts once."""
+    key = Path(os.path.normpath(path.absolute()))
     if key not in seen:
         seen.add(key)
         entries.append((path, relative, problem, detail))

@@ -77,7 +77,7 @@ def _reply(
     lines = [f"Kính gửi {unit.unit.name},", ""]
     if errors:
         lines += [
-            f"Phòng Hành chính - Tổ chức đã nhận tệp {outcome.sub.path.name}. Tệp còn "
+            f"Phòng Hành chính - Tổ chức đã nhận tệp {outcome.sub.id.name}. Tệp còn "
             f"{errors} lỗi cần sửa ({outcome.rows_accepted} dòng đã được tổng hợp, "
             f"{outcome.rows_rejected} dòng chưa được nhận).",
             "Các ô cần sửa được tô đỏ và ghi chú trong tệp đính kèm (xem sheet "
@@ -85,7 +85,7 @@ def _reply(
         ]
     else:
         lines += [
-            f"Phòng Hành chính - Tổ chức đã nhận tệp {outcome.sub.path.name}: hợp lệ, "
+            f"Phòng Hành chính - Tổ chức đã nhận tệp {outcome.sub.id.name}: hợp lệ, "
             f"{outcome.rows_accepted} dòng đã được tổng hợp."
         ]
         if warnings:
