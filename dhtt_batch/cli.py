@@ -17,7 +17,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from . import __version__
 from .atomic import OutputError
 from .campaign import Campaign, CampaignError, load_campaign
-from .naming import shown
+from .naming import readable, shown
 from .report import ReportError
 from .spec import SpecError, SpecSet
 from .workdir import InitError, init_workdir
@@ -226,20 +226,29 @@ def merge(
     """
     from .merge import AccountingError
     from .outputs.console import print_merge, stderr_console
-    from .outputs.merge_outputs import run_merge
+    from .outputs.merge_outputs import OutdirError, check_folders, run_merge
 
     if not inbox.is_dir():
-        raise ConfigProblem(f"Không tìm thấy thư mục {inbox}.")
+        raise ConfigProblem(f"Không tìm thấy thư mục {readable(str(inbox))}.")
+    try:
+        check_folders(inbox, outdir)
+    except OutdirError as exc:
+        raise ConfigProblem(str(exc)) from exc
     console = stderr_console()
     try:
         with progress_bar(console, quiet=as_json) as progress:
             run = run_merge(
                 inbox, outdir, campaign, specs, strict, progress, with_report, reply_drafts
             )
+    except OutdirError as exc:
+        raise ConfigProblem(str(exc)) from exc
     except OutputError as exc:
         raise OutputProblem(str(exc)) from exc
     except ReportError as exc:
-        raise Problem(f"Đã ghi kết quả tổng hợp nhưng chưa lập được báo cáo: {exc}") from exc
+        raise ConfigProblem(
+            f"Chưa lập được báo cáo: {exc} Kết quả chưa được ghi (bộ kết quả trước giữ "
+            "nguyên); hãy sửa mẫu báo cáo, hoặc chạy lại không có --report."
+        ) from exc
     except AccountingError as exc:
         raise Problem(
             f"Lỗi chương trình: số dòng không khớp ({exc}). Hãy báo cho người phát "

@@ -164,3 +164,42 @@ def merged_samples(tmp_path_factory: pytest.TempPathFactory) -> Path:
     assert result.exit_code == 0
     (out / "stdout.json").write_text(result.stdout, encoding="utf-8")
     return out
+
+
+# --- outputs as a set ------------------------------------------------------------------------
+
+
+def snapshot(folder: Path) -> dict[str, bytes | None]:
+    """Every entry below `folder` (its lock file aside): relative path → bytes, None for a
+    folder. Two equal snapshots are byte-identical trees."""
+    return {
+        p.relative_to(folder).as_posix(): (None if p.is_dir() else p.read_bytes())
+        for p in sorted(folder.rglob("*"))
+        if p.name != ".dhtt-batch.lock"
+    }
+
+
+def assert_consistent_set(out: Path, leftovers: bool = False) -> dict:
+    """OUTDIR holds exactly the set its manifest describes: every file listed with its size
+    and SHA-256, nothing else (no staging folder, journal or temporary file either, unless
+    `leftovers`: a killed run's hidden entries, which the next run removes)."""
+    import hashlib
+    import json
+
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    listed = {f["path"]: (f["bytes"], f["sha256"]) for f in manifest["outputs"]["files"]}
+    present = {
+        p.relative_to(out).as_posix(): (
+            p.stat().st_size,
+            hashlib.sha256(p.read_bytes()).hexdigest(),
+        )
+        for p in out.rglob("*")
+        if p.is_file()
+        and p.name not in ("manifest.json", ".dhtt-batch.lock")
+        and not (leftovers and p.relative_to(out).as_posix().startswith("."))
+    }
+    assert present == listed
+    entries = {p.name for p in out.iterdir() if not (leftovers and p.name.startswith("."))}
+    entries -= {".dhtt-batch.lock"}
+    assert entries == {"manifest.json", "feedback"} | {path.split("/")[0] for path in listed}
+    return manifest

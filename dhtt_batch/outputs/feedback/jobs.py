@@ -35,10 +35,11 @@ def feedback_jobs(
     ]
 
 
-def run_feedback_job(job: Job) -> Path:
+def run_feedback_job(job: Job) -> Path | None:
     return write_feedback(*job)
 
 
 def write_all_feedback(result: ValidationResult, directory: Path) -> list[Path]:
     items = [(sub, result.findings_for(sub)) for sub in result.submissions]
-    return list(map_in_order(run_feedback_job, feedback_jobs(items, directory)))
+    written = map_in_order(run_feedback_job, feedback_jobs(items, directory))
+    return [path for path in written if path is not None]
