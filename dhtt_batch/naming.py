@@ -106,6 +106,10 @@ class NameAllocator:
         self.max_bytes = max_bytes
         self.next_number: dict[str, int] = {}
 
+    def take(self, name: str) -> None:
+        """Mark a name already used in the folder."""
+        self.taken.add(name_key(name))
+
     def allocate(self, name: str) -> str:
         key = name_key(name)
         if key not in self.taken:

@@ -99,3 +99,9 @@ def print_collect(report: CollectReport, inbox: Path, console: Console) -> None:
         console.print(f"  + {shown(path.name)}", soft_wrap=True)
     for name in report.skipped:
         console.print(f"  - bỏ qua: {shown(name)}", soft_wrap=True)
+    for path in report.repaired:
+        console.print(
+            f"  * bổ sung tệp thông tin thư còn thiếu: {shown(path.name)}", soft_wrap=True
+        )
+    for note in report.notes:
+        console.print(f"  ! [yellow]{shown(note)}[/yellow]", soft_wrap=True)

@@ -5,9 +5,10 @@ the unit's own template attached, to every roster unit that sent nothing. Drafts
 from __future__ import annotations
 
 import io
+import re
 from datetime import datetime
 from email.message import EmailMessage
-from email.utils import format_datetime, formataddr, make_msgid
+from email.utils import format_datetime, formataddr, make_msgid, parseaddr
 from pathlib import Path
 
 from ..atomic import atomic_write_bytes
@@ -61,7 +62,12 @@ def _reply(
     campaign: Campaign, unit: UnitOutcome, outcome: FileOutcome, feedback: Path | None
 ) -> EmailMessage:
     sidecar = outcome.sub.sidecar or Sidecar()
-    to = sidecar.sender or formataddr((unit.unit.name, unit.unit.email))
+    # Re-formatted from the parsed address: a display name holding a colon or a comma (an
+    # edited sidecar) cannot add recipients.
+    name, address = parseaddr(sidecar.sender)
+    name = " ".join(re.sub(r'[()<>@,;:\\"\[\].]', " ", name).split())  # email folds specials raw
+    to = formataddr((name, address)) if "@" in address else ""
+    to = to or formataddr((unit.unit.name, unit.unit.email))
     original = sidecar.subject
     subject = (
         f"Re: {original}"
