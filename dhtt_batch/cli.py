@@ -166,7 +166,7 @@ def validate(
     from .outputs.validation_json import dumps, validation_document
     from .validate import validate_paths
 
-    missing = [str(p) for p in paths if not p.exists()]
+    missing = [readable(str(p)) for p in paths if not p.exists()]
     if missing:
         raise ConfigProblem(f"Không tìm thấy: {', '.join(missing)}.")
     result = validate_paths(paths, campaign, specs)
@@ -181,7 +181,9 @@ def validate(
     else:
         print_validation(result, stderr_console())
         if written:
-            click.echo(f"Đã ghi {len(written)} tệp phản hồi vào {feedback_dir}", err=True)
+            click.echo(
+                f"Đã ghi {len(written)} tệp phản hồi vào {readable(str(feedback_dir))}", err=True
+            )
     if result.has_errors:
         raise SystemExit(1)
 
@@ -278,14 +280,14 @@ def report(campaign: Campaign, specs: SpecSet, consolidated: Path, output: Path)
     from .report.render import render_report
 
     if not consolidated.is_file():
-        raise ConfigProblem(f"Không tìm thấy tệp {consolidated}.")
+        raise ConfigProblem(f"Không tìm thấy tệp {readable(str(consolidated))}.")
     try:
         render_report(consolidated, output, campaign, specs)
     except ReportError as exc:
         raise ConfigProblem(str(exc)) from exc
     except OutputError as exc:
         raise OutputProblem(str(exc)) from exc
-    click.echo(f"Đã lập báo cáo {output}", err=True)
+    click.echo(f"Đã lập báo cáo {readable(str(output))}", err=True)
 
 
 @cli.command()
