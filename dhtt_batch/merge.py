@@ -289,10 +289,11 @@ def _accepted_rows(
         accepted[UNIT_NAME] = [names.get(s.identity.code or "", "") for s in subs]
         accepted[FILE] = [s.path.name for s in subs]
         accepted[SHEET] = [s.tables[spec.name].sheet for s in subs]
-        accepted[NAME_CELL] = [
+        name_cells = [
             s.tables[spec.name].cell(spec.key(Role.NAME), int(r))
             for s, r in zip(subs, accepted[ROW].tolist(), strict=True)
         ]
+        accepted[NAME_CELL] = pd.Series(name_cells, index=accepted.index, dtype=object)
         kind, name = spec.key(Role.KIND), spec.key(Role.NAME)
         columns = [accepted[c].tolist() for c in (UNIT, kind, name, FILE, ROW)]
         keys = [

@@ -10,6 +10,7 @@ from click.testing import CliRunner
 from openpyxl import Workbook
 
 from dhtt_batch.campaign import Campaign, load_campaign
+from dhtt_batch.findings import Finding
 from dhtt_batch.spec import SpecSet, load_specs
 from dhtt_batch.template import build_template
 from dhtt_batch.testing import fill_template
@@ -164,3 +165,13 @@ def merged_samples(tmp_path_factory: pytest.TempPathFactory) -> Path:
     assert result.exit_code == 0
     (out / "stdout.json").write_text(result.stdout, encoding="utf-8")
     return out
+
+
+def flatten(findings: list[Finding], fields: list[str]) -> list[list[object]]:
+    """Findings as rows of the named fields, for one-line assertions (cells shown as "B12")."""
+
+    def shown(finding: Finding, name: str) -> object:
+        value = getattr(finding, name)
+        return str(value) if name == "cell" and value is not None else value
+
+    return [[shown(f, name) for name in fields] for f in findings]

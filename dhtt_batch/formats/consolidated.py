@@ -254,7 +254,7 @@ def _errors_sheet(wb: Workbook, result: MergeResult) -> None:
             f.file.rsplit("/", 1)[-1],
             f.unit,
             f.sheet,
-            f.cell,
+            str(f.cell) if f.cell else None,
             f.column,
             f.code,
             SEVERITY_LABEL[f.severity],

@@ -61,8 +61,8 @@ def manifest(result: MergeResult, outputs: dict[str, Any] | None = None) -> dict
                 "sheet": d.sheet_name,
                 "name": d.name,
                 "birth_year": d.birth_year,
-                "first": vars(d.first),
-                "second": vars(d.second),
+                "first": d.first.to_dict(),
+                "second": d.second.to_dict(),
             }
             for d in result.duplicates
         ],

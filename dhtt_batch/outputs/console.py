@@ -38,7 +38,7 @@ def print_validation(result: ValidationResult, console: Console) -> None:
             table.add_column(title, overflow="fold")
         for f in findings:
             level = "[red]Lỗi[/red]" if f.severity == ERROR else "[yellow]Cảnh báo[/yellow]"
-            table.add_row(f.sheet or "", f.cell or "", level, f.message)
+            table.add_row(f.sheet or "", str(f.cell or ""), level, f.message)
         console.print(table)
     total_errors = sum(1 for f in result.findings if f.severity == ERROR)
     console.print(
