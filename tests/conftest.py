@@ -164,3 +164,23 @@ def merged_samples(tmp_path_factory: pytest.TempPathFactory) -> Path:
     assert result.exit_code == 0
     (out / "stdout.json").write_text(result.stdout, encoding="utf-8")
     return out
+
+
+OOXML_CHECK = REPO.parent / "shared" / "ooxml-check" / "check"
+
+
+@pytest.fixture(scope="session")
+def office_check() -> Callable[..., None]:
+    """Assert that Excel / Word would open these files without "repair" (../shared checker)."""
+    import subprocess
+
+    if not OOXML_CHECK.is_file():
+        pytest.fail(f"the Office checker is missing: {OOXML_CHECK}")
+
+    def run(*paths: Path) -> None:
+        result = subprocess.run(
+            [str(OOXML_CHECK), *map(str, paths)], capture_output=True, text=True, timeout=300
+        )
+        assert result.returncode == 0, result.stdout + result.stderr
+
+    return run
