@@ -7,6 +7,7 @@ code lists say (../shared/reference/tdkt-quang-binh), not against the module's o
 from __future__ import annotations
 
 import csv
+import shutil
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
@@ -530,6 +531,17 @@ def test_more_rows_than_the_import_reads_are_split_only_when_asked(
     assert [r["C"] for r in first + second] == proposals_in(consolidated) == names
     office_check(*parts, *merged)
 
+    # One file beyond the import's default range, when the officer will widen the range.
+    result = runner.invoke(cli, [*args, "--split", "300"], catch_exceptions=False)
+    assert result.output == (
+        f"Đã ghi {target}: 205 dòng đề nghị khen thưởng (tdkt-quang-binh).\n"
+        "Lưu ý: khi nhập vào hệ thống của tỉnh, sửa dòng cuối cần đọc thành 206 (mặc định chỉ "
+        "đọc tới dòng 200).\n"
+        "Lưu ý: de-nghi-1.xlsx, de-nghi-2.xlsx, de-nghi-3.xlsx là của một lần xuất trước; đừng "
+        "gửi kèm.\n"
+    )
+    assert len(read_export(target)) == 205
+
 
 # --- mistakes in the declared mapping ---------------------------------------------------------
 
@@ -650,3 +662,48 @@ def test_an_office_suite_reads_the_codes_as_text_with_their_leading_zeros(
     rows = read_export(target)
     assert [line[17:] for line in lines[1:]] == [[r[x] for x in "RSTU"] for r in rows]
     assert text.count(',"0013"\n') == len(rows)
+
+
+@pytest.mark.parametrize(
+    ("source", "output", "message"),
+    [
+        (
+            SAMPLE_INBOX / "HCTC_dang-ky-DHTT-2025.xlsx",
+            "x.xlsx",
+            "HCTC_dang-ky-DHTT-2025.xlsx không phải bảng tổng hợp do dhtt-batch merge tạo ra.",
+        ),
+        (
+            SAMPLE_INBOX / "khong-co.xlsx",
+            "x.xlsx",
+            f"Không tìm thấy tệp {SAMPLE_INBOX}/khong-co.xlsx.",
+        ),
+        (None, "x.xls", "Tệp xuất phải có đuôi .xlsx (không phải 'x.xls')."),
+    ],
+)
+def test_export_usage_errors(
+    merged_samples: Path,
+    runner: CliRunner,
+    tmp_path: Path,
+    source: Path | None,
+    output: str,
+    message: str,
+) -> None:
+    consolidated = source or merged_samples / "tong-hop-2025.xlsx"
+    result = runner.invoke(cli, ["export", str(consolidated), "-o", str(tmp_path / output)])
+    assert (result.exit_code, result.output) == (2, f"Lỗi: {message}\n")
+    assert not list(tmp_path.iterdir())
+
+
+def test_own_schemas_without_a_mapping_table_say_what_is_missing(
+    schemas_copy: Path, merged_samples: Path, runner: CliRunner, tmp_path: Path
+) -> None:
+    shutil.rmtree(schemas_copy / "exports")
+    path = campaign_file(tmp_path, ("# [template]\n# schemas", "[template]\nschemas"))
+    args = ["export", "-c", str(path), str(merged_samples / "tong-hop-2025.xlsx")]
+    result = runner.invoke(cli, [*args, "-o", str(tmp_path / "x.xlsx")])
+    assert (result.exit_code, result.output) == (
+        2,
+        "Lỗi: Không thấy bảng đối chiếu của định dạng 'tdkt-quang-binh': "
+        f"{schemas_copy}/exports/tdkt-quang-binh.yaml. Bộ đặc tả biểu mẫu riêng cần có thư mục "
+        "exports/ như bộ mặc định.\n",
+    )

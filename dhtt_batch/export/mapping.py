@@ -80,16 +80,13 @@ class ExportMapping:
         return self.activity.get(key) or self.activity.get(DEFAULT_KEY)
 
 
-def available_formats(campaign: Campaign) -> list[str]:
-    folder = campaign.schemas_dir / EXPORTS_DIR
-    return sorted(p.stem for p in folder.glob("*.yaml")) if folder.is_dir() else []
-
-
 def load_mapping(campaign: Campaign, specs: SpecSet, fmt: str) -> ExportMapping:
     path = campaign.schemas_dir / EXPORTS_DIR / f"{fmt}.yaml"
     if not path.is_file():
-        known = ", ".join(available_formats(campaign)) or "không có"
-        raise MappingError(f"Không có định dạng xuất '{fmt}' ({path.parent} chỉ có: {known}).")
+        raise MappingError(
+            f"Không thấy bảng đối chiếu của định dạng '{fmt}': {path}. Bộ đặc tả biểu mẫu riêng "
+            f"cần có thư mục {EXPORTS_DIR}/ như bộ mặc định."
+        )
     where = f"{EXPORTS_DIR}/{path.name}"
     data = _read(path, where)
     unknown = set(data) - _TOP_KEYS

@@ -62,6 +62,8 @@ def export_proposals(
     skip_unmapped: bool = False,
     split: int | None = None,
 ) -> ExportResult:
+    if target.suffix.lower() != ".xlsx":
+        raise ExportError(f"Tệp xuất phải có đuôi .xlsx (không phải '{target.name}').")
     mapping = load_export_mapping(campaign, specs, fmt)
     try:
         wanted = proposal_filter(specs, only) if only else None
@@ -138,12 +140,13 @@ def _stale(target: Path, written: list[Path]) -> list[Path]:
     """Files an earlier export wrote under the same name that this one did not replace:
     handed over together with the new ones, their rows would be proposed twice."""
     part = re.compile(rf"^{re.escape(target.stem)}-(\d{{1,2}}){re.escape(target.suffix)}$")
-    found = [target] if target.is_file() and target not in written else []
+    names = {path.name for path in written}
+    found = [target] if target.is_file() and target.name not in names else []
     if target.parent.is_dir():
         found += sorted(
             p
             for p in target.parent.iterdir()
-            if part.match(p.name) and p not in written and p.is_file()
+            if part.match(p.name) and p.name not in names and p.is_file()
         )
     return found
 
