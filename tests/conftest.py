@@ -175,3 +175,23 @@ def flatten(findings: list[Finding], fields: list[str]) -> list[list[object]]:
         return str(value) if name == "cell" and value is not None else value
 
     return [[shown(f, name) for name in fields] for f in findings]
+
+
+OOXML_CHECK = REPO.parent / "shared" / "ooxml-check" / "check"
+
+
+@pytest.fixture(scope="session")
+def office_check() -> Callable[..., None]:
+    """Assert that Excel / Word would open these files without "repair" (../shared checker)."""
+    import subprocess
+
+    if not OOXML_CHECK.is_file():
+        pytest.fail(f"the Office checker is missing: {OOXML_CHECK}")
+
+    def run(*paths: Path) -> None:
+        result = subprocess.run(
+            [str(OOXML_CHECK), *map(str, paths)], capture_output=True, text=True, timeout=300
+        )
+        assert result.returncode == 0, result.stdout + result.stderr
+
+    return run

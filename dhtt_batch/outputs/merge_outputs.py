@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from filelock import FileLock, Timeout
 
@@ -18,6 +19,9 @@ from ..spec import SpecSet
 from ..states import FileStatus
 from ..validate import Progress
 from .feedback.jobs import feedback_jobs, run_feedback_job
+
+if TYPE_CHECKING:
+    from ..export import ExportResult
 
 LOCK_NAME = ".dhtt-batch.lock"
 LOCK_WAIT_SECONDS = 5.0
@@ -33,6 +37,7 @@ class MergeRun:
     feedback: dict[str, Path] = field(default_factory=dict)  # input display name → copy
     report: Path | None = None
     drafts: list[Path] = field(default_factory=list)
+    export: ExportResult | None = None
 
 
 def run_merge(
@@ -44,7 +49,12 @@ def run_merge(
     progress: Progress | None = None,
     with_report: bool = False,
     reply_drafts: bool = False,
+    export: bool = False,
 ) -> MergeRun:
+    if export:  # a mistake in the mapping table stops the merge before it starts
+        from ..export import DEFAULT_FORMAT, export_beside, load_export_mapping
+
+        mapping = load_export_mapping(campaign, specs, DEFAULT_FORMAT)
     try:
         outdir.mkdir(parents=True, exist_ok=True)
         lock = FileLock(str(outdir / LOCK_NAME), timeout=LOCK_WAIT_SECONDS)
@@ -71,6 +81,10 @@ def run_merge(
                 from .replies import write_reply_drafts
 
                 run.drafts = write_reply_drafts(result, run.feedback, outdir / DRAFTS_DIR)
+            if export:
+                run.export = export_beside(
+                    run.consolidated, outdir / export_name(result), campaign, specs, mapping
+                )
             return run
     except Timeout as exc:
         raise OutputError(
@@ -82,6 +96,10 @@ def run_merge(
 
 def report_name(result: MergeResult) -> str:
     return f"bao-cao-{result.campaign.period.id}.docx"
+
+
+def export_name(result: MergeResult) -> str:
+    return f"de-nghi-khen-thuong-{result.campaign.period.id}.xlsx"
 
 
 def _remove_stale_temporaries(outdir: Path) -> None:
