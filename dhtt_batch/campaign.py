@@ -141,6 +141,8 @@ def default_campaign_path() -> Path:
 
 
 def load_campaign(path: Path | None = None) -> Campaign:
+    """Load `campaign.toml` (the packaged default of the seed office when `path` is None).
+    Raises CampaignError naming the table and key of the first mistake."""
     path = path or default_campaign_path()
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))

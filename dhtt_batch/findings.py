@@ -2,8 +2,8 @@
 
 Each kind has a stable code, a severity, a short Vietnamese title and a message template that
 says what is wrong *and* what to type instead. Checks produce findings; nothing here raises.
-The table below is the documented list of codes (also rendered into `docs/findings.md` by
-`python -m dhtt_batch.findings`).
+The table below is the documented list of codes (`python -m dhtt_batch.findings` prints it as
+Markdown; README.md carries that table and a test keeps the two equal).
 """
 
 from __future__ import annotations

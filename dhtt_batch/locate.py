@@ -76,6 +76,9 @@ def _header_lookup(spec: SheetSpec) -> dict[str, str]:
 
 
 def locate_table(raw: RawSheet, spec: SheetSpec, file: str) -> LocatedTable:
+    """Find the spec's header row and columns in one sheet as the unit left it, and collect its
+    non-blank data rows (raw values in spec key order, with their sheet rows). Never raises for
+    a user's mistake: what cannot be located becomes a finding on the returned table."""
     lookup = _header_lookup(spec)
     header_index, matches = _best_header_row(raw.rows, lookup)
     if header_index is None or len(matches) < min(3, len(spec.columns)):

@@ -88,6 +88,8 @@ def validate_paths(
     progress: Progress | None = None,
     exclude: Path | None = None,
 ) -> ValidationResult:
+    """Read and locate every file given (folders are searched), then validate all rows of each
+    criterion in one pass. Files are read in worker processes; `progress` is told per file."""
     files = discover(paths, exclude)
     jobs = [(index, path, display_name(path)) for index, path in enumerate(files)]
     # Bound once per batch of jobs sent to a worker, not pickled with every file.

@@ -51,6 +51,9 @@ def run_merge(
     reply_drafts: bool = False,
     export: bool = False,
 ) -> MergeRun:
+    """The `merge` command: under the output folder's lock, merge the inbox and write every
+    output (consolidated workbook, feedback copies, manifest, and on request the report and
+    reply drafts). Raises OutputError when outputs cannot be written."""
     if export:  # a mistake in the mapping table stops the merge before it starts
         from ..export import DEFAULT_FORMAT, export_beside, load_export_mapping
 
