@@ -11,6 +11,7 @@ import pandas as pd
 from .normalize import choice_key
 from .spec import Role, SpecSet
 from .states import FILE, NAME_CELL, ROW, SHEET, SRC, UNIT, UNIT_NAME
+from .xlsx.cells import CellRef
 
 
 @dataclass(frozen=True)
@@ -19,7 +20,7 @@ class RowRef:
     unit_name: str
     file: str  # the file's path below the inbox, as outputs show it
     row: int
-    cell: str | None
+    cell: CellRef | None
     source: int  # the submission's index: the identity findings are attached by
 
     def describe(self) -> str:

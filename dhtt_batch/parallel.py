@@ -1,5 +1,5 @@
-"""Use both cores for independent per-file work (reading workbooks, validating their rows,
-writing feedback copies), and keep a file that kills its process from ending the batch.
+"""Use the machine's cores for independent per-file work (reading workbooks, validating their
+rows, writing feedback copies), and keep a file that kills its process from ending the batch.
 
 A worker can die in ways Python cannot catch: a native abort inside a reader (an allocation
 failure in Rust aborts the process), the kernel's OOM killer. The pool then breaks; the jobs
@@ -23,8 +23,17 @@ S = TypeVar("S")
 T = TypeVar("T")
 R = TypeVar("R")
 PARALLEL_FROM = 6  # below this many jobs, starting worker processes costs more than it saves
-WORKERS = 2
 Crash = Callable[[T], R]  # the result standing in for a job whose process died
+MAX_WORKERS = 8  # beyond this, reading is bound by the disk and the parent's bookkeeping
+
+
+def _usable_cores() -> int:
+    """Cores this process may run on (a container or `taskset` may allow fewer than exist)."""
+    affinity = getattr(os, "sched_getaffinity", None)  # Linux only; Windows counts all cores
+    return len(affinity(0)) if affinity else os.cpu_count() or 1
+
+
+WORKERS = max(1, min(_usable_cores(), MAX_WORKERS))
 
 
 def _start_worker() -> None:
@@ -37,7 +46,7 @@ def _pool(workers: int) -> ProcessPoolExecutor:
 
 
 def _parallel(jobs: Sequence[Any]) -> bool:
-    return len(jobs) >= PARALLEL_FROM and (os.cpu_count() or 1) >= 2
+    return len(jobs) >= PARALLEL_FROM and WORKERS >= 2
 
 
 def map_in_order(
@@ -133,11 +142,7 @@ def map_shards(function: Callable[[S, int, int], R], shared: S, count: int) -> l
 
     Runs here when count < 2, on one core, or where processes cannot be forked.
     """
-    if (
-        count < 2
-        or (os.cpu_count() or 1) < 2
-        or "fork" not in multiprocessing.get_all_start_methods()
-    ):
+    if count < 2 or WORKERS < 2 or "fork" not in multiprocessing.get_all_start_methods():
         return [function(shared, part, count) for part in range(count)]
     global _inherited
     _inherited = (function, shared)

@@ -17,7 +17,6 @@ from pathlib import Path
 from typing import Any
 
 import python_calamine as calamine
-from defusedxml import ElementTree
 
 from .extents import LIMITS, Limits, TooLarge, check_ods, check_xls, check_xlsx_sheet
 from .findings import Finding, make_finding
@@ -25,6 +24,7 @@ from .formats.marks import CONSOLIDATED_KIND, FEEDBACK_MARK
 from .formats.template_layout import META_SHEET, TemplateMeta, parse_meta
 from .inputs import InputError, read_regular
 from .xlsx.cells import column_number
+from .xlsx.package import PackageError, sheet_parts
 
 FORMULA_NO_VALUE = "__formula_no_value__"
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -44,11 +44,6 @@ _FOREIGN = [
     (b"<!DOCTYPE html", "trang HTML"),
     (b"<?xml", "tệp XML"),
 ]
-_NS = {
-    "m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
-    "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
-    "rel": "http://schemas.openxmlformats.org/package/2006/relationships",
-}
 
 
 class ReadFailure(Exception):
@@ -326,16 +321,6 @@ def _cell_problems(xml: bytes) -> dict[tuple[int, int], str]:
 
 def _sheet_parts(zf: zipfile.ZipFile) -> dict[str, str]:
     try:
-        workbook = ElementTree.fromstring(zf.read("xl/workbook.xml"))
-        rels = ElementTree.fromstring(zf.read("xl/_rels/workbook.xml.rels"))
-    except Exception as exc:  # defusedxml refusals and parse errors alike
+        return sheet_parts(zf)
+    except PackageError as exc:
         raise ReadFailure("corrupt", "cấu trúc sổ làm việc hỏng") from exc
-    targets = {r.get("Id"): r.get("Target", "") for r in rels.findall("rel:Relationship", _NS)}
-    parts: dict[str, str] = {}
-    for sheet in workbook.iterfind("m:sheets/m:sheet", _NS):
-        target = targets.get(sheet.get(f"{{{_NS['r']}}}id"), "")
-        if target:
-            parts[sheet.get("name", "")] = (
-                target.lstrip("/") if target.startswith("/xl/") else f"xl/{target}"
-            )
-    return parts

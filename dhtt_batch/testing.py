@@ -13,7 +13,7 @@ from typing import Any
 from openpyxl import Workbook
 
 from .formats.template_layout import FIRST_DATA_ROW, FORM_FIRST_ROW
-from .spec import SpecSet
+from .spec import SheetSpec, SpecSet
 
 
 def fill_template(
@@ -35,3 +35,10 @@ def fill_template(
                 if key in record:
                     ws.cell(row=first_row + row_offset, column=col_index).value = record[key]
     return wb
+
+
+def example_record(spec: SheetSpec, **changes: Any) -> dict[str, Any]:
+    """A valid record of `spec` built from its columns' `example:` values (the same values
+    the template shows on its example row), with `changes` applied by column key."""
+    record = {c.key: c.example for c in spec.data_columns if c.example is not None}
+    return {**record, **changes}

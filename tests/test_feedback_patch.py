@@ -18,11 +18,11 @@ from dhtt_batch.findings import Finding, make_finding
 from dhtt_batch.formats.template_layout import FIRST_DATA_ROW
 from dhtt_batch.outputs.feedback.parts import AUTHOR, FIXES_SHEET
 from dhtt_batch.outputs.feedback.patch import _legacy_drawing_position, patched_copy
-from dhtt_batch.reader import _sheet_parts
 from dhtt_batch.spec import SpecSet
 from dhtt_batch.template import build_template
 from dhtt_batch.testing import fill_template
-from dhtt_batch.xlsx.cells import column_letters, column_number
+from dhtt_batch.xlsx.cells import column_letters, column_number, parse_ref
+from dhtt_batch.xlsx.package import sheet_parts
 
 from .conftest import VALID_INFO, valid_row
 
@@ -31,7 +31,13 @@ Make = Callable[..., Path]
 
 def _finding(cell: str, code: str = "choice", sheet: str = "a_HCM") -> Finding:
     return make_finding(
-        code, "x.xlsx", sheet=sheet, cell=cell, column="Cột", value="giá trị <&>", expected="Nam"
+        code,
+        "x.xlsx",
+        sheet=sheet,
+        cell=parse_ref(cell),
+        column="Cột",
+        value="giá trị <&>",
+        expected="Nam",
     )
 
 
@@ -78,7 +84,7 @@ def test_unchanged_parts_are_kept_byte_for_byte(make_workbook: Make, tmp_path: P
             if info.filename in changed or "sheet" in info.filename:
                 continue
             assert after.read(info.filename) == before.read(info.filename), info.filename
-        marked = _sheet_parts(before)["a_HCM"]
+        marked = sheet_parts(before)["a_HCM"]
         untouched = [
             n
             for n in before.namelist()
@@ -129,7 +135,7 @@ def test_any_set_of_cells_is_marked_and_rows_stay_in_order(
         assert sheet[ref].comment is not None
     # Excel refuses rows, or cells within a row, out of order or repeated.
     with zipfile.ZipFile(io.BytesIO(data)) as zf:
-        xml = zf.read(_sheet_parts(zf)["a_HCM"]).decode()
+        xml = zf.read(sheet_parts(zf)["a_HCM"]).decode()
     rows = [int(n) for n in re.findall(r'<row r="(\d+)"', xml)]
     assert rows == sorted(set(rows))
     for body in re.findall(r"<row\b[^>]*>(.*?)</row>", xml, re.S):

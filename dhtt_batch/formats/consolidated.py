@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from datetime import datetime, time
 from pathlib import Path
 from typing import Any
 
@@ -259,7 +260,7 @@ def _errors_sheet(wb: Workbook, result: MergeResult) -> None:
             relative.get(f.file, f.file),
             f.unit,
             f.sheet,
-            f.cell,
+            str(f.cell) if f.cell else None,
             f.column,
             f.code,
             SEVERITY_LABEL[f.severity],
@@ -491,7 +492,7 @@ def _known(table: _Table) -> set[str]:
 
 def _records(sheet: RawSheet, spec: SheetSpec, name: str) -> list[dict[str, Any]]:
     columns = spec.data_columns
-    by_header = {header_key(c.header): c.key for c in columns}
+    by_header = {header_key(c.header): c for c in columns}
     provenance = dict(zip((header_key(h) for h in PROVENANCE_HEADERS), PROVENANCE, strict=True))
     kind, person = spec.role(Role.KIND), spec.role(Role.NAME)
     table = _Table(sheet, [kind.header, person.header, PROVENANCE_HEADERS[0]], name)
@@ -500,9 +501,11 @@ def _records(sheet: RawSheet, spec: SheetSpec, name: str) -> list[dict[str, Any]
     for number, raw in table.rows:
         record: dict[str, Any] = {}
         for header, value in raw.items():
-            key = by_header.get(header) or provenance.get(header)
-            if key:
-                record[key] = value
+            column = by_header.get(header)
+            if column is not None:
+                record[column.key] = _typed(value, column.type)
+            elif header in provenance:
+                record[provenance[header]] = _typed(value, "integer")
         if not record.get(person.key):
             continue
         written = record.get(kind.key)
@@ -514,3 +517,12 @@ def _records(sheet: RawSheet, spec: SheetSpec, name: str) -> list[dict[str, Any]
             )
         records.append(record)
     return records
+
+
+def _typed(value: Any, kind: str) -> Any:
+    """A value as merge held it: whole numbers as int, dates without a time as date."""
+    if isinstance(value, float) and value.is_integer() and kind in ("integer", "year"):
+        return int(value)
+    if isinstance(value, datetime) and kind == "date" and value.time() == time(0, 0):
+        return value.date()
+    return value

@@ -20,7 +20,7 @@ def manifest(result: MergeResult, outputs: dict[str, Any] | None = None) -> dict
             "unit_name": row.unit_name,
             "file": paths.get(row.source, row.file),
             "row": row.row,
-            "cell": row.cell,
+            "cell": str(row.cell) if row.cell else None,
         }
 
     return {

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from filelock import FileLock, Timeout
 
@@ -32,9 +33,21 @@ from .outset import (
     switch,
 )
 
+if TYPE_CHECKING:
+    from ..export import ExportResult
+    from ..export.mapping import ExportMapping
+
 LOCK_NAME = ".dhtt-batch.lock"
 LOCK_WAIT_SECONDS = 5.0
-__all__ = ["DRAFTS_DIR", "FEEDBACK_DIR", "MergeRun", "OutdirError", "report_name", "run_merge"]
+__all__ = [
+    "DRAFTS_DIR",
+    "FEEDBACK_DIR",
+    "MergeRun",
+    "OutdirError",
+    "export_name",
+    "report_name",
+    "run_merge",
+]
 
 
 class OutdirError(Exception):
@@ -49,6 +62,7 @@ class MergeRun:
     feedback: dict[str, Path] = field(default_factory=dict)  # input display name → copy
     report: Path | None = None
     drafts: list[Path] = field(default_factory=list)
+    export: ExportResult | None = None
 
     def moved(self, stage: Path, outdir: Path) -> MergeRun:
         """The same run with every path in `stage` told as its place in `outdir`."""
@@ -60,6 +74,8 @@ class MergeRun:
         self.feedback = {key: there(path) for key, path in self.feedback.items()}
         self.report = there(self.report) if self.report else None
         self.drafts = [there(path) for path in self.drafts]
+        if self.export is not None:
+            self.export.parts = [(there(path), rows) for path, rows in self.export.parts]
         return self
 
 
@@ -72,8 +88,18 @@ def run_merge(
     progress: Progress | None = None,
     with_report: bool = False,
     reply_drafts: bool = False,
+    export: bool = False,
 ) -> MergeRun:
+    """The `merge` command: under the output folder's lock, merge the inbox and write every
+    output (consolidated workbook, feedback copies, manifest, and on request the report, reply
+    drafts and export) as one set. Raises OutputError when outputs cannot be written; the
+    previous set is then left as it was."""
     check_folders(inbox, outdir)
+    mapping = None
+    if export:  # a mistake in the mapping table stops the merge before it starts
+        from ..export import DEFAULT_FORMAT, load_export_mapping
+
+        mapping = load_export_mapping(campaign, specs, DEFAULT_FORMAT)
     try:
         outdir.mkdir(parents=True, exist_ok=True)
         lock = FileLock(str(outdir / LOCK_NAME), timeout=LOCK_WAIT_SECONDS)
@@ -86,7 +112,7 @@ def run_merge(
                 )
             previous = previous_entries(outdir)
             with staging(outdir) as stage:
-                run = _write_set(result, stage, campaign, specs, with_report, reply_drafts)
+                run = _write_set(result, stage, campaign, specs, with_report, reply_drafts, mapping)
                 switch(outdir, stage, previous)
                 return run.moved(stage, outdir)
     except OutputError as exc:
@@ -124,6 +150,10 @@ def report_name(result: MergeResult) -> str:
     return f"bao-cao-{result.campaign.period.id}.docx"
 
 
+def export_name(result: MergeResult) -> str:
+    return f"de-nghi-khen-thuong-{result.campaign.period.id}.xlsx"
+
+
 def _write_set(
     result: MergeResult,
     stage: Path,
@@ -131,6 +161,7 @@ def _write_set(
     specs: SpecSet,
     with_report: bool,
     reply_drafts: bool,
+    mapping: ExportMapping | None,
 ) -> MergeRun:
     """Every output into the staging folder, the manifest (which lists them all) last."""
     run = _write_outputs(result, stage)
@@ -151,11 +182,18 @@ def _write_set(
         from .replies import write_reply_drafts
 
         run.drafts = write_reply_drafts(result, run.feedback, stage / DRAFTS_DIR)
+    if mapping is not None:
+        from ..export import export_beside
+
+        run.export = export_beside(
+            run.consolidated, stage / export_name(result), campaign, specs, mapping
+        )
     outputs = {
         "consolidated": run.consolidated.name,
         "feedback": [f"{FEEDBACK_DIR}/{p.name}" for p in run.feedback.values()],
         "report": run.report.name if run.report else None,
         "drafts": [f"{DRAFTS_DIR}/{p.name}" for p in run.drafts],
+        "export": [path.name for path, _ in run.export.parts] if run.export else [],
         "files": describe(stage),
     }
     document = manifest(result, outputs)

@@ -18,6 +18,7 @@ from ...atomic import atomic_write_bytes
 from ...findings import ERROR, Finding
 from ...formats.marks import stamped
 from ...submission import Submission
+from ...xlsx.cells import CellRef
 from ...xlsx.openpyxl_helpers import (
     ERROR_FILL,
     WARNING_FILL,
@@ -88,12 +89,12 @@ def _clear_previous_marks(wb: Workbook) -> None:
 
 
 def _mark_cells(wb: Workbook, findings: list[Finding]) -> None:
-    by_cell: dict[tuple[str, str], list[Finding]] = defaultdict(list)
+    by_cell: dict[tuple[str, CellRef], list[Finding]] = defaultdict(list)
     for finding in findings:
         if finding.sheet and finding.cell and finding.sheet in wb.sheetnames:
             by_cell[(finding.sheet, finding.cell)].append(finding)
     for (sheet, coordinate), items in by_cell.items():
-        cell = wb[sheet][coordinate]
+        cell = wb[sheet].cell(row=coordinate.row, column=coordinate.col)
         worst = ERROR if any(f.severity == ERROR for f in items) else "warning"
         cell.fill = ERROR_FILL if worst == ERROR else WARNING_FILL
         text = "\n".join(f"- {f.message}" for f in items)

@@ -19,8 +19,8 @@ from collections import defaultdict
 from pathlib import Path
 
 from ...findings import ERROR, Finding
-from ...reader import _sheet_parts
-from ...xlsx.cells import column_letters, column_number
+from ...xlsx.cells import CellRef, column_letters, column_number
+from ...xlsx.package import sheet_parts
 from ...xlsx.parts import (
     BORDER_RGB,
     ERROR_RGB,
@@ -69,7 +69,7 @@ class _Package:
         with zipfile.ZipFile(path) as zf:
             self.order = [i.filename for i in zf.infolist()]
             self.parts = {name: zf.read(name) for name in self.order}
-            self.sheet_parts = _sheet_parts(zf)
+            self.sheet_parts = sheet_parts(zf)
         self.text: dict[str, str] = {}
 
     def read(self, name: str) -> str:
@@ -97,7 +97,7 @@ class _Package:
         return self._zip()
 
     def _mark_sheet(
-        self, part: str, cells: dict[str, list[Finding]], styles: _Styles, number: int
+        self, part: str, cells: dict[CellRef, list[Finding]], styles: _Styles, number: int
     ) -> None:
         xml = self.read(part)
         _require_default_namespace(xml)
@@ -209,8 +209,8 @@ class _Package:
 
 def _marks(
     findings: list[Finding], sheet_parts: dict[str, str]
-) -> dict[str, dict[str, list[Finding]]]:
-    marks: dict[str, dict[str, list[Finding]]] = defaultdict(lambda: defaultdict(list))
+) -> dict[str, dict[CellRef, list[Finding]]]:
+    marks: dict[str, dict[CellRef, list[Finding]]] = defaultdict(lambda: defaultdict(list))
     for finding in findings:
         if finding.sheet and finding.cell and finding.sheet in sheet_parts:
             marks[finding.sheet][finding.cell].append(finding)
@@ -353,15 +353,12 @@ def _replace_list(xml: str, tag: str, items: list[str]) -> str:
     return xml[: span.start()] + new + xml[span.end() :]
 
 
-def _set_cell_styles(xml: str, fills: dict[str, str], styles: _Styles) -> str:
+def _set_cell_styles(xml: str, fills: dict[CellRef, str], styles: _Styles) -> str:
     """Give each addressed cell a filled copy of its format, creating cells and rows as
     needed (an empty required cell is usually absent from the file)."""
     by_row: dict[int, dict[int, str]] = defaultdict(dict)
     for ref, rgb in fills.items():
-        found = _R_ATTR.match(f'r="{ref}"')
-        if found is None or found.group(1) is None:
-            raise Unsupported(f"bad cell reference {ref}")
-        by_row[int(found.group(2))][column_number(found.group(1))] = rgb
+        by_row[ref.row][ref.col] = rgb
     start, end = xml.find("<sheetData"), xml.find("</sheetData>")
     if start < 0:
         raise Unsupported("no sheetData")
