@@ -170,7 +170,9 @@ def _data_rows(
         problems = _cell_problems(raw.errors, number, positions)
         if not problems and all(values[i] is None for i in content):
             continue
-        if not table.records and not problems:
+        # The number row sits right under the header; the example row may have rows inserted
+        # above it, so its marker is looked for on every row (one cell test per row).
+        if not problems and (not table.records or _is_marker(values[marker])):
             verdict = _template_row(dict(zip(spec.keys, values, strict=True)), positions, spec)
             if verdict == "skip":
                 continue
@@ -273,8 +275,11 @@ def _is_number_row(values: dict[str, Any]) -> bool:
 
 
 def _is_example(values: dict[str, Any], spec: SheetSpec) -> bool:
-    marker = values.get(example_marker_column(spec).key)
-    return isinstance(marker, str) and header_key(marker).rstrip(":") in EXAMPLE_MARKERS
+    return _is_marker(values.get(example_marker_column(spec).key))
+
+
+def _is_marker(value: Any) -> bool:
+    return isinstance(value, str) and header_key(value).rstrip(":") in EXAMPLE_MARKERS
 
 
 def _matches_example(values: dict[str, Any], spec: SheetSpec) -> bool:

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import functools
 import shutil
 from collections.abc import Callable
 from datetime import date
@@ -8,12 +9,16 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 from openpyxl import Workbook
+from openpyxl.utils import get_column_letter
 
 from dhtt_batch.campaign import Campaign, load_campaign
-from dhtt_batch.spec import SpecSet, load_specs
+from dhtt_batch.formats.template_layout import FORM_FIRST_ROW
+from dhtt_batch.spec import SheetSpec, SpecSet, load_specs
 from dhtt_batch.template import build_template
 from dhtt_batch.testing import fill_template
 from dhtt_batch.validate import ValidationResult, validate_paths
+
+from . import lo_clerk
 
 REPO = Path(__file__).resolve().parent.parent
 SAMPLE_INBOX = REPO / "samples" / "inbox"
@@ -164,3 +169,48 @@ def merged_samples(tmp_path_factory: pytest.TempPathFactory) -> Path:
     assert result.exit_code == 0
     (out / "stdout.json").write_text(result.stdout, encoding="utf-8")
     return out
+
+
+# --- a clerk typing in LibreOffice (tests/lo_clerk.py) ----------------------------------------
+
+
+@functools.cache
+def _clerk_unavailable() -> str:
+    return lo_clerk.available()
+
+
+@pytest.fixture()
+def clerk() -> Callable[[], lo_clerk.Clerk]:
+    """A new clerk's list of steps; `.run(file, save_as=…)` does them in LibreOffice."""
+    reason = _clerk_unavailable()
+    if reason:
+        pytest.skip(reason)
+    return lo_clerk.Clerk
+
+
+def typed(value: object) -> str:
+    """What a clerk types for a value: dates day first, numbers as digits."""
+    if isinstance(value, date):
+        return value.strftime("%d/%m/%Y")
+    return str(value)
+
+
+def type_record(
+    clerk: lo_clerk.Clerk, spec: SheetSpec, row: int, record: dict[str, object]
+) -> lo_clerk.Clerk:
+    """Type one record into a criterion sheet's row, column by column as the template has
+    them (blank values are skipped, as a clerk leaves the cell alone)."""
+    for index, key in enumerate(spec.keys, start=1):
+        value = record.get(key)
+        if value not in (None, ""):
+            clerk.type(spec.name, f"{get_column_letter(index)}{row}", typed(value))
+    return clerk
+
+
+def type_info(clerk: lo_clerk.Clerk, specs: SpecSet, info: dict[str, object]) -> lo_clerk.Clerk:
+    """Fill the unit-information sheet's fields (column B, one field per row)."""
+    for offset, col in enumerate(specs.info.columns):
+        value = info.get(col.key)
+        if value not in (None, ""):
+            clerk.type(specs.info.name, f"B{FORM_FIRST_ROW + offset}", typed(value))
+    return clerk
