@@ -213,7 +213,7 @@ def _sniff_zip(path: Path, limits: Limits) -> Sniffed:
                 for n in names
             ):
                 warnings.append(("macros_ignored", "", ""))
-            return fmt, warnings, _sheet_parts(zf) if fmt == "xlsx" else {}
+            return fmt, warnings, sheet_parts(zf) if fmt == "xlsx" else {}
     except zipfile.BadZipFile as exc:
         raise ReadFailure("corrupt", "tệp nén bị cắt cụt hoặc hỏng") from exc
     except (OSError, EOFError, RuntimeError, NotImplementedError) as exc:
@@ -331,7 +331,7 @@ def _cell_problems(xml: bytes) -> dict[tuple[int, int], str]:
     return found
 
 
-def _sheet_parts(zf: zipfile.ZipFile) -> dict[str, str]:
+def sheet_parts(zf: zipfile.ZipFile) -> dict[str, str]:
     try:
         workbook = ElementTree.fromstring(zf.read("xl/workbook.xml"))
         rels = ElementTree.fromstring(zf.read("xl/_rels/workbook.xml.rels"))

@@ -179,7 +179,7 @@ def _clerk_unavailable() -> str:
     return lo_clerk.available()
 
 
-@pytest.fixture()
+@pytest.fixture(scope="session")
 def clerk() -> Callable[[], lo_clerk.Clerk]:
     """A new clerk's list of steps; `.run(file, save_as=…)` does them in LibreOffice."""
     reason = _clerk_unavailable()

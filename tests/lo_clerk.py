@@ -28,7 +28,12 @@ from typing import Any
 SYSTEM_PYTHON = "/usr/bin/python3"
 DRIVER = Path(__file__).resolve().parent / "lo_clerk_driver.py"
 TYPIST = Path(__file__).resolve().parent.parent.parent / "shared" / "lo-typist" / "typist.py"
-FILTERS = {".xlsx": "Calc MS Excel 2007 XML", ".ods": "calc8", ".xls": "MS Excel 97"}
+FILTERS = {
+    ".xlsx": "Calc MS Excel 2007 XML",
+    ".xlsm": "Calc MS Excel 2007 VBA XML",
+    ".ods": "calc8",
+    ".xls": "MS Excel 97",
+}
 SESSION_TIMEOUT = 180.0  # seconds for one whole session (start, steps, save)
 
 
@@ -91,8 +96,12 @@ class Clerk:
     def run(
         self, source: Path, save_as: Path | None = None, allow_refusals: bool = False
     ) -> list[CellSeen]:
-        """Do the steps in one LibreOffice session; raise ClerkError when any was refused
-        (unless `allow_refusals`: then the refused steps are simply not done)."""
+        """Do the steps in one LibreOffice session, then save the workbook as `save_as`
+        (.xlsx, .xlsm, .ods or .xls, by suffix). Raise ClerkError when a step was refused
+        (unless `allow_refusals`: then the refused steps are simply not done).
+
+        One save per session: LibreOffice 7.4 aborts on a second store of the same document.
+        To have the same typing saved in two formats, run the same Clerk twice."""
         with tempfile.TemporaryDirectory(prefix="lo-clerk-") as tmp:
             work = Path(tmp)
             private = work / "doc" / source.name
@@ -101,9 +110,7 @@ class Clerk:
             saved = work / "doc" / f"saved{save_as.suffix}" if save_as else None
             script = {
                 "source": str(private),
-                "save": [str(saved), FILTERS[save_as.suffix.lower()]]
-                if saved and save_as
-                else None,
+                "save": [[str(saved), FILTERS[saved.suffix.lower()]]] if saved else [],
                 "steps": self.steps,
             }
             (work / "script.json").write_text(json.dumps(script, ensure_ascii=False), "utf-8")

@@ -4,7 +4,7 @@ the given steps through the UI dispatcher (lo-typist), saves, and reports what i
 
     /usr/bin/python3 tests/lo_clerk_driver.py PORT SCRIPT.json
 
-SCRIPT: {"source": path, "save": [path, filter] | null, "steps": [[action, sheet, cell, text?]]}
+SCRIPT: {"source": path, "save": [[path, filter]] or [], "steps": [[action, sheet, cell, text?]]}
 with action one of "type", "paste", "insert_row_above", "inspect". A step that types into a
 locked cell of a protected sheet is refused exactly as LibreOffice would refuse it, and
 reported, without asking LibreOffice (whose refusal dialog aborts a headless instance).
@@ -74,8 +74,7 @@ def run(port: int, script: dict[str, Any]) -> dict[str, Any]:
                 typist.paste_text(sheet, ref, rest[0])
         else:
             raise SystemExit(f"unknown step {action!r}")
-    if script.get("save"):
-        target, filter_name = script["save"]
+    for target, filter_name in script["save"]:
         save(doc, target, filter_name)
     return {"seen": seen, "refused": refused}
 

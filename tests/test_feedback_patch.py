@@ -16,9 +16,9 @@ from hypothesis import strategies as st
 from dhtt_batch.campaign import Campaign
 from dhtt_batch.findings import Finding, make_finding
 from dhtt_batch.formats.template_layout import FIRST_DATA_ROW
-from dhtt_batch.outputs.feedback.parts import AUTHOR, FIXES_SHEET
+from dhtt_batch.outputs.feedback.parts import AUTHOR, FIXES_SHEET, Unsupported
 from dhtt_batch.outputs.feedback.patch import _legacy_drawing_position, patched_copy
-from dhtt_batch.reader import _sheet_parts
+from dhtt_batch.reader import sheet_parts
 from dhtt_batch.spec import SpecSet
 from dhtt_batch.template import build_template
 from dhtt_batch.testing import fill_template
@@ -78,7 +78,7 @@ def test_unchanged_parts_are_kept_byte_for_byte(make_workbook: Make, tmp_path: P
             if info.filename in changed or "sheet" in info.filename:
                 continue
             assert after.read(info.filename) == before.read(info.filename), info.filename
-        marked = _sheet_parts(before)["a_HCM"]
+        marked = sheet_parts(before)["a_HCM"]
         untouched = [
             n
             for n in before.namelist()
@@ -99,7 +99,8 @@ def test_returned_feedback_copy_is_left_to_the_openpyxl_path(
     assert data is not None
     returned = tmp_path / "returned.xlsx"
     returned.write_bytes(data)
-    assert patched_copy(returned, [_finding("D9")]) is None
+    with pytest.raises(Unsupported, match="returned feedback copy"):
+        patched_copy(returned, [_finding("D9")])
 
 
 @pytest.fixture(scope="module")
@@ -118,7 +119,7 @@ def filled(tmp_path_factory: pytest.TempPathFactory, campaign: Campaign, specs: 
     )
 )
 def test_any_set_of_cells_is_marked_and_rows_stay_in_order(
-    filled: Path, places: set[tuple[int, int]]
+    filled: Path, specs: SpecSet, places: set[tuple[int, int]]
 ) -> None:
     refs = [f"{column_letters(col)}{row}" for col, row in sorted(places)]
     data = patched_copy(filled, [_finding(r) for r in refs])
@@ -127,9 +128,12 @@ def test_any_set_of_cells_is_marked_and_rows_stay_in_order(
     for ref in refs:
         assert sheet[ref].fill.fgColor.rgb == "FFFFC7CE", ref
         assert sheet[ref].comment is not None
+        # A cell created by the patch shows what the column showed: a data column unlocked.
+        within = column_number(ref.rstrip("0123456789")) <= len(specs.criterion("a_HCM").columns)
+        assert sheet[ref].protection.locked is not within, ref
     # Excel refuses rows, or cells within a row, out of order or repeated.
     with zipfile.ZipFile(io.BytesIO(data)) as zf:
-        xml = zf.read(_sheet_parts(zf)["a_HCM"]).decode()
+        xml = zf.read(sheet_parts(zf)["a_HCM"]).decode()
     rows = [int(n) for n in re.findall(r'<row r="(\d+)"', xml)]
     assert rows == sorted(set(rows))
     for body in re.findall(r"<row\b[^>]*>(.*?)</row>", xml, re.S):

@@ -69,7 +69,7 @@ def print_merge(run: MergeRun, console: Console) -> None:
     )
     console.print(f"Bảng tổng hợp: {run.consolidated}", soft_wrap=True)
     if run.feedback:
-        folder = next(iter(run.feedback.values())).parent
+        folder = next(iter(run.feedback.values())).path.parent
         console.print(
             f"Tệp phản hồi gửi đơn vị: {len(run.feedback)} tệp trong {folder}", soft_wrap=True
         )

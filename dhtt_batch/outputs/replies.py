@@ -16,19 +16,21 @@ from ..findings import ERROR
 from ..formats.sidecar import Sidecar
 from ..merge import FileOutcome, MergeResult, UnitOutcome
 from ..template import build_template, template_filename
+from .feedback.copy import FeedbackCopy
 
 XLSX = ("application", "vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
 
 def write_reply_drafts(
-    result: MergeResult, feedback: dict[str, Path], directory: Path
+    result: MergeResult, feedback: dict[str, FeedbackCopy], directory: Path
 ) -> list[Path]:
     campaign = result.campaign
     written = []
     for unit in result.units:
         if unit.files:
             outcome = unit.counted or max(unit.files, key=lambda o: o.received)
-            message = _reply(campaign, unit, outcome, feedback.get(outcome.sub.display))
+            copy = feedback.get(outcome.sub.display)
+            message = _reply(campaign, unit, outcome, copy.path if copy else None)
             target = directory / f"{unit.unit.code}-tra-loi.eml"
         elif unit.unit.email:
             message = _reminder(result, unit)

@@ -14,6 +14,10 @@ AUTHOR = "dhtt-batch"
 FIXES_WIDTHS = (6, 18, 8, 28, 10, 100)
 
 
+class Unsupported(Exception):
+    """The unit's package is not in the shape a patcher handles; the message says why."""
+
+
 def fixes_title(findings: list[Finding]) -> str:
     errors = sum(1 for f in findings if f.severity == ERROR)
     return (
