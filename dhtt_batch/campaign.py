@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 import tomllib
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
 from functools import cached_property
 from pathlib import Path
@@ -86,6 +86,19 @@ class ReportSettings:
     html_template: Path | None
 
 
+ACTIVITY_FIELD_BY = ("unit", "criterion")
+
+
+@dataclass(frozen=True)
+class ExportSettings:
+    """`[export]`: how `dhtt-batch export` fills the province's Lĩnh vực hoạt động column —
+    by the unit (key: roster code) or by the criterion (key: criterion key such as `a`);
+    `default` covers every unit or criterion not named. Codes are checked by the export."""
+
+    activity_field_by: str = "unit"
+    activity_fields: dict[str, str] = field(default_factory=dict)
+
+
 @dataclass(frozen=True)
 class Campaign:
     agency: Agency
@@ -94,6 +107,7 @@ class Campaign:
     report: ReportSettings
     source: Path
     schemas_dir: Path
+    export: ExportSettings = field(default_factory=ExportSettings)
 
     @property
     def id(self) -> str:
@@ -127,6 +141,8 @@ def default_campaign_path() -> Path:
 
 
 def load_campaign(path: Path | None = None) -> Campaign:
+    """Load `campaign.toml` (the packaged default of the seed office when `path` is None).
+    Raises CampaignError naming the table and key of the first mistake."""
     path = path or default_campaign_path()
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
@@ -144,6 +160,7 @@ def load_campaign(path: Path | None = None) -> Campaign:
         report=_report(reader, base),
         source=path,
         schemas_dir=(base / schemas) if schemas else default_spec_dir(),
+        export=_export(reader),
     )
 
 
@@ -267,3 +284,19 @@ def _report(r: _Reader, base: Path) -> ReportSettings:
         docx_template=template("docx_template"),
         html_template=template("html_template"),
     )
+
+
+def _export(r: _Reader) -> ExportSettings:
+    by = r.text("export", "activity_field_by", False, "unit")
+    if by not in ACTIVITY_FIELD_BY:
+        raise CampaignError(
+            f'{r.where("export", "activity_field_by")}: phải là "unit" (theo đơn vị) hoặc '
+            '"criterion" (theo tiêu chí).'
+        )
+    fields = r.table("export").get("activity_fields", {})
+    if not isinstance(fields, dict) or not all(isinstance(v, str) for v in fields.values()):
+        raise CampaignError(
+            f"{r.where('export', 'activity_fields')}: phải là bảng mã lĩnh vực trong dấu nháy "
+            'kép, ví dụ default = "0013".'
+        )
+    return ExportSettings(by, {str(k): v.strip() for k, v in fields.items()})

@@ -206,6 +206,12 @@ def validate(
     is_flag=True,
     help="Soạn sẵn thư trả lời (và thư nhắc nộp) dạng .eml để xem rồi gửi.",
 )
+@click.option(
+    "--export",
+    "with_export",
+    is_flag=True,
+    help="Ghi thêm tệp đề nghị khen thưởng theo mẫu nhập của hệ thống của tỉnh.",
+)
 def merge(
     campaign: Campaign,
     specs: SpecSet,
@@ -215,6 +221,7 @@ def merge(
     as_json: bool,
     with_report: bool,
     reply_drafts: bool,
+    with_export: bool,
 ) -> None:
     """Kiểm tra và tổng hợp mọi tệp trong thư mục nhận; ghi bảng tổng hợp và phản hồi.
 
@@ -223,8 +230,9 @@ def merge(
 
     Ví dụ:  dhtt-batch merge inbox/ -o ket-qua/
     """
+    from .export import ExportError
     from .merge import AccountingError
-    from .outputs.console import print_merge, stderr_console
+    from .outputs.console import print_export, print_merge, stderr_console
     from .outputs.merge_outputs import run_merge
 
     if not inbox.is_dir():
@@ -233,8 +241,18 @@ def merge(
     try:
         with progress_bar(console, quiet=as_json) as progress:
             run = run_merge(
-                inbox, outdir, campaign, specs, strict, progress, with_report, reply_drafts
+                inbox,
+                outdir,
+                campaign,
+                specs,
+                strict,
+                progress,
+                with_report,
+                reply_drafts,
+                with_export,
             )
+    except ExportError as exc:
+        raise ConfigProblem(str(exc)) from exc
     except OutputError as exc:
         raise OutputProblem(str(exc)) from exc
     except ReportError as exc:
@@ -246,6 +264,7 @@ def merge(
         ) from exc
     if as_json:
         click.echo(run.manifest.read_text(encoding="utf-8"), nl=False)
+        print_export(run, console)  # stderr: rows left out of the export must not go unseen
     else:
         print_merge(run, console)
 
@@ -276,6 +295,72 @@ def report(campaign: Campaign, specs: SpecSet, consolidated: Path, output: Path)
     except OutputError as exc:
         raise OutputProblem(str(exc)) from exc
     click.echo(f"Đã lập báo cáo {output}", err=True)
+
+
+@cli.command()
+@with_campaign
+@click.argument("consolidated", type=click.Path(path_type=Path))
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path),
+    required=True,
+    help="Tệp .xlsx cần tạo (khi chia: TÊN-1.xlsx, TÊN-2.xlsx, …).",
+)
+@click.option(
+    "--format",
+    "fmt",
+    default="tdkt-quang-binh",
+    show_default=True,
+    help="Mẫu nhập của hệ thống nhận.",
+)
+@click.option(
+    "--only",
+    multiple=True,
+    metavar="HÌNH_THỨC",
+    help="Chỉ xuất các dòng có hình thức đề nghị này (dùng nhiều lần được).",
+)
+@click.option(
+    "--skip-unmapped", is_flag=True, help="Bỏ ra (và liệt kê) các dòng có giá trị chưa có mã."
+)
+@click.option(
+    "--split",
+    type=click.IntRange(min=1),
+    metavar="N",
+    help="Chia thành nhiều tệp, mỗi tệp tối đa N dòng (hệ thống của tỉnh đọc 199 dòng).",
+)
+def export(
+    campaign: Campaign,
+    specs: SpecSet,
+    consolidated: Path,
+    output: Path,
+    fmt: str,
+    only: tuple[str, ...],
+    skip_unmapped: bool,
+    split: int | None,
+) -> None:
+    """Xuất các dòng đề nghị khen thưởng theo mẫu nhập của hệ thống thi đua - khen thưởng tỉnh.
+
+    Giá trị nào chưa có mã trong bảng đối chiếu thì dừng và liệt kê (mã thoát 2), trừ khi
+    dùng --skip-unmapped. Hệ thống của tỉnh chỉ đọc dòng 2-200: nhiều hơn 199 dòng thì dùng
+    --split 199.
+
+    Ví dụ:  dhtt-batch export ket-qua/tong-hop-2025.xlsx -o de-nghi.xlsx
+    """
+    from .export import ExportError, describe_export, export_proposals
+
+    if not consolidated.is_file():
+        raise ConfigProblem(f"Không tìm thấy tệp {consolidated}.")
+    try:
+        result = export_proposals(
+            consolidated, output, campaign, specs, fmt, only, skip_unmapped, split
+        )
+    except ExportError as exc:
+        raise ConfigProblem(str(exc)) from exc
+    except OutputError as exc:
+        raise OutputProblem(str(exc)) from exc
+    for line in describe_export(result):
+        click.echo(line, err=True)
 
 
 @cli.command()

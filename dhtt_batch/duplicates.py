@@ -11,6 +11,7 @@ import pandas as pd
 from .normalize import choice_key
 from .spec import Role, SpecSet
 from .states import FILE, NAME_CELL, ROW, SHEET, UNIT, UNIT_NAME
+from .xlsx.cells import CellRef
 
 
 @dataclass(frozen=True)
@@ -19,7 +20,10 @@ class RowRef:
     unit_name: str
     file: str
     row: int
-    cell: str | None
+    cell: CellRef | None
+
+    def to_dict(self) -> dict[str, object]:
+        return {**vars(self), "cell": str(self.cell) if self.cell else None}
 
     def describe(self) -> str:
         return f"{self.unit_name} (tệp {self.file}, dòng {self.row})"

@@ -2,17 +2,17 @@
 
 Each kind has a stable code, a severity, a short Vietnamese title and a message template that
 says what is wrong *and* what to type instead. Checks produce findings; nothing here raises.
-The table below is the documented list of codes (also rendered into `docs/findings.md` by
-`python -m dhtt_batch.findings`).
+The table below is the documented list of codes (`python -m dhtt_batch.findings` prints it as
+Markdown; README.md carries that table and a test keeps the two equal).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from .xlsx.cells import column_number
+from .xlsx.cells import CellRef
 
 ERROR, WARNING = "error", "warning"
 SEVERITY_LABEL = {ERROR: "Lỗi", WARNING: "Cảnh báo"}
@@ -346,15 +346,20 @@ class Finding:
     file: str
     unit: str | None
     sheet: str | None
-    cell: str | None
+    cell: CellRef | None
     row: int | None
     column: str | None
     code: str
     severity: str
     message: str
+    value: Any = None  # what the cell held (as read), beside the message that quotes it
+    expected: Any = None  # what was expected, when the check has one
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        data = asdict(self)
+        data["cell"] = str(self.cell) if self.cell else None
+        data["value"], data["expected"] = _jsonable(self.value), _jsonable(self.expected)
+        return data
 
     @property
     def blocking(self) -> bool:
@@ -366,7 +371,7 @@ def make_finding(
     file: str,
     *,
     sheet: str | None = None,
-    cell: str | None = None,
+    cell: CellRef | None = None,
     row: int | None = None,
     column: str | None = None,
     unit: str | None = None,
@@ -395,7 +400,15 @@ def make_finding(
         code=code,
         severity=kind.severity,
         message=" ".join(message.split()),
+        value=value,
+        expected=None if expected == "" else expected,
     )
+
+
+def _jsonable(value: object) -> object:
+    if value is None or isinstance(value, bool | int | float | str):
+        return value
+    return value.isoformat() if hasattr(value, "isoformat") else str(value)
 
 
 def _show(value: object, limit: int = 400) -> str:
@@ -408,32 +421,11 @@ def _show(value: object, limit: int = 400) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-@dataclass
-class Report:
-    """An ordered collection of findings with helpers for counting and one-line assertions."""
-
-    findings: list[Finding]
-
-    @property
-    def errors(self) -> list[Finding]:
-        return [f for f in self.findings if f.severity == ERROR]
-
-    @property
-    def warnings(self) -> list[Finding]:
-        return [f for f in self.findings if f.severity == WARNING]
-
-    def flatten(self, fields: Sequence[str]) -> list[list[Any]]:
-        return [[getattr(f, name) for name in fields] for f in self.findings]
-
-    def for_file(self, file: str) -> Report:
-        return Report([f for f in self.findings if f.file == file])
-
-
 def sort_findings(findings: Iterable[Finding]) -> list[Finding]:
     """File, then sheet-level before cell-level, then row and column order (stable output)."""
 
     def key(f: Finding) -> tuple[Any, ...]:
-        return (f.file, f.sheet or "", f.row or 0, column_number(f.cell or ""), f.code)
+        return (f.file, f.sheet or "", f.row or 0, f.cell.col if f.cell else 0, f.code)
 
     return sorted(findings, key=key)
 

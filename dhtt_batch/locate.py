@@ -19,7 +19,7 @@ from .findings import Finding, make_finding
 from .formats.template_layout import EXAMPLE_MARKERS, REQUIRED_MARK, example_marker_column
 from .reader import FORMULA_NO_VALUE, RawSheet
 from .spec import ColumnSpec, Role, SheetSpec
-from .xlsx.cells import column_letters
+from .xlsx.cells import CellRef
 
 HEADER_SCAN_ROWS = 40
 _NUMBER_CELL = re.compile(r"^\(?\d{1,3}\)?$")
@@ -45,9 +45,9 @@ class LocatedTable:
     findings: list[Finding] = field(default_factory=list)
     missing_required: list[str] = field(default_factory=list)
 
-    def cell(self, key: str, row: int) -> str | None:
+    def cell(self, key: str, row: int) -> CellRef | None:
         col = self.columns.get(key)
-        return f"{column_letters(col)}{row}" if col else None
+        return CellRef(row, col) if col else None
 
 
 @dataclass
@@ -56,7 +56,7 @@ class LocatedForm:
 
     sheet: str
     values: dict[str, Any]
-    cells: dict[str, str]
+    cells: dict[str, CellRef]
     findings: list[Finding] = field(default_factory=list)
 
 
@@ -76,6 +76,9 @@ def _header_lookup(spec: SheetSpec) -> dict[str, str]:
 
 
 def locate_table(raw: RawSheet, spec: SheetSpec, file: str) -> LocatedTable:
+    """Find the spec's header row and columns in one sheet as the unit left it, and collect its
+    non-blank data rows (raw values in spec key order, with their sheet rows). Never raises for
+    a user's mistake: what cannot be located becomes a finding on the returned table."""
     lookup = _header_lookup(spec)
     header_index, matches = _best_header_row(raw.rows, lookup)
     if header_index is None or len(matches) < min(3, len(spec.columns)):
@@ -129,7 +132,7 @@ def _map_columns(
     for number, text in leftovers:
         candidates = {header_key(c.header): c for c in spec.columns if c.key not in columns}
         close = difflib.get_close_matches(header_key(text), list(candidates), 1, _FUZZY_CUTOFF)
-        cell = f"{column_letters(number)}{row}"
+        cell = CellRef(row, number)
         if close:
             col = candidates[close[0]]
             columns[col.key] = number
@@ -312,7 +315,7 @@ def locate_form(raw: RawSheet, spec: SheetSpec, file: str) -> LocatedForm:
             if key is None or key in form.cells:
                 continue
             target = position + 1
-            form.cells[key] = f"{column_letters(target + 1)}{index + 1}"
+            form.cells[key] = CellRef(index + 1, target + 1)
             form.values[key] = _cell(row, target) if target < len(row) else None
             problem = raw.errors.get((index + 1, target + 1))
             if problem:

@@ -102,6 +102,7 @@ def merge_inbox(
     progress: Progress | None = None,
     outdir: Path | None = None,
 ) -> MergeResult:
+    """Validate every file under `inbox` (except merge's own output folder) and merge them."""
     now = now or datetime.now(campaign.period.tz)
     validation = validate_paths(
         [inbox], campaign, specs, today or now.date(), progress, exclude=outdir
@@ -112,6 +113,10 @@ def merge_inbox(
 def merge_validated(
     validation: ValidationResult, campaign: Campaign, specs: SpecSet, strict: bool, now: datetime
 ) -> MergeResult:
+    """Decide, from validated submissions, which file counts for each unit (newest by the best
+    evidence), each row's final status (accepted, rejected or superseded), the accepted rows in
+    roster then name order, likely duplicates and every roster unit's status. Row accounting is
+    checked before anything is returned (AccountingError is a bug, never a user error)."""
     info = validation.info
     made = specs.info.by_role(Role.DATE_MADE)
     dates = info[made.key] if made else [None] * len(info)
@@ -289,10 +294,11 @@ def _accepted_rows(
         accepted[UNIT_NAME] = [names.get(s.identity.code or "", "") for s in subs]
         accepted[FILE] = [s.path.name for s in subs]
         accepted[SHEET] = [s.tables[spec.name].sheet for s in subs]
-        accepted[NAME_CELL] = [
+        name_cells = [
             s.tables[spec.name].cell(spec.key(Role.NAME), int(r))
             for s, r in zip(subs, accepted[ROW].tolist(), strict=True)
         ]
+        accepted[NAME_CELL] = pd.Series(name_cells, index=accepted.index, dtype=object)
         kind, name = spec.key(Role.KIND), spec.key(Role.NAME)
         columns = [accepted[c].tolist() for c in (UNIT, kind, name, FILE, ROW)]
         keys = [

@@ -18,11 +18,11 @@ from pathlib import Path
 from typing import Any
 
 import python_calamine as calamine
-from defusedxml import ElementTree
 
 from .findings import Finding, make_finding
 from .formats.template_layout import META_SHEET, TemplateMeta, parse_meta
 from .xlsx.cells import column_letters, column_number
+from .xlsx.package import PackageError, sheet_parts
 
 
 @dataclass(frozen=True)
@@ -56,11 +56,6 @@ _FOREIGN = [
     (b"<!DOCTYPE html", "trang HTML"),
     (b"<?xml", "tệp XML"),
 ]
-_NS = {
-    "m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
-    "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
-    "rel": "http://schemas.openxmlformats.org/package/2006/relationships",
-}
 
 
 class ReadFailure(Exception):
@@ -213,7 +208,7 @@ def _sniff_zip(path: Path, limits: Limits) -> Sniffed:
                 for n in names
             ):
                 warnings.append(("macros_ignored", "", ""))
-            return fmt, warnings, sheet_parts(zf) if fmt == "xlsx" else {}
+            return fmt, warnings, _sheet_parts(zf) if fmt == "xlsx" else {}
     except zipfile.BadZipFile as exc:
         raise ReadFailure("corrupt", "tệp nén bị cắt cụt hoặc hỏng") from exc
     except (OSError, EOFError, RuntimeError, NotImplementedError) as exc:
@@ -331,18 +326,8 @@ def _cell_problems(xml: bytes) -> dict[tuple[int, int], str]:
     return found
 
 
-def sheet_parts(zf: zipfile.ZipFile) -> dict[str, str]:
+def _sheet_parts(zf: zipfile.ZipFile) -> dict[str, str]:
     try:
-        workbook = ElementTree.fromstring(zf.read("xl/workbook.xml"))
-        rels = ElementTree.fromstring(zf.read("xl/_rels/workbook.xml.rels"))
-    except Exception as exc:  # defusedxml refusals and parse errors alike
+        return sheet_parts(zf)
+    except PackageError as exc:
         raise ReadFailure("corrupt", "cấu trúc sổ làm việc hỏng") from exc
-    targets = {r.get("Id"): r.get("Target", "") for r in rels.findall("rel:Relationship", _NS)}
-    parts: dict[str, str] = {}
-    for sheet in workbook.iterfind("m:sheets/m:sheet", _NS):
-        target = targets.get(sheet.get(f"{{{_NS['r']}}}id"), "")
-        if target:
-            parts[sheet.get("name", "")] = (
-                target.lstrip("/") if target.startswith("/xl/") else f"xl/{target}"
-            )
-    return parts

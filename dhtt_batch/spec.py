@@ -126,10 +126,6 @@ class Condition:
     column: str
     equals: str | None = None
 
-    @property
-    def is_filled_test(self) -> bool:
-        return self.equals is None
-
 
 @dataclass(frozen=True)
 class ColumnSpec:
@@ -250,6 +246,8 @@ def default_spec_dir() -> Path:
 
 
 def load_specs(directory: Path | None = None) -> SpecSet:
+    """Load and check every sheet spec listed in `index.yaml` (the packaged `schemas/` by
+    default). Raises SpecError naming the file and column key of the first mistake."""
     directory = directory or default_spec_dir()
     index_path = directory / "index.yaml"
     index = _read_yaml(index_path)

@@ -18,8 +18,6 @@ from .locate import LocatedForm, LocatedTable, find_sheet, locate_form, locate_t
 from .reader import RawWorkbook, ReadFailure, read_workbook
 from .spec import Role, SpecSet
 
-SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods", ".xlsb")
-
 
 @dataclass
 class Submission:

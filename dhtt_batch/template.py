@@ -56,6 +56,9 @@ UNIT_LIST = "__units__"
 def build_template(
     campaign: Campaign, specs: SpecSet, unit: Unit | None = None, today: date | None = None
 ) -> Workbook:
+    """The unit template workbook (openpyxl): instructions, the unit-information sheet, one
+    sheet per criterion with dropdowns, hints and an example row, hidden lists and metadata.
+    With `unit`, the unit's name is filled in and its code recorded in the metadata."""
     today = today or date.today()
     wb = Workbook()
     _instructions(wb.active, campaign, specs, unit)

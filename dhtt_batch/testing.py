@@ -17,7 +17,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from .formats.template_layout import FIRST_DATA_ROW, FORM_FIRST_ROW
-from .spec import SpecSet
+from .spec import SheetSpec, SpecSet
 
 
 def fill_template(
@@ -50,3 +50,10 @@ def _typed(ws: Worksheet, row: int, column: int, value: Any) -> None:
         if dimension is not None and dimension.has_style:
             cell._style = copy(dimension._style)
     cell.value = value
+
+
+def example_record(spec: SheetSpec, **changes: Any) -> dict[str, Any]:
+    """A valid record of `spec` built from its columns' `example:` values (the same values
+    the template shows on its example row), with `changes` applied by column key."""
+    record = {c.key: c.example for c in spec.data_columns if c.example is not None}
+    return {**record, **changes}

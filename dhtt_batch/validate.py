@@ -25,6 +25,7 @@ from .parallel import WORKERS, map_in_order, map_shards
 from .spec import Role, SheetSpec, SpecSet
 from .states import ROW, SRC, STATUS, RowStatus
 from .submission import Submission, discover, load_submission
+from .xlsx.cells import CellRef
 
 Progress = Callable[[str, int, int], None]  # (file name, files done, files in all)
 _CELL_PROBLEMS = {"error_value", "formula_no_value"}
@@ -87,6 +88,8 @@ def validate_paths(
     progress: Progress | None = None,
     exclude: Path | None = None,
 ) -> ValidationResult:
+    """Read and locate every file given (folders are searched), then validate all rows of each
+    criterion in one pass. Files are read in worker processes; `progress` is told per file."""
     files = discover(paths, exclude)
     jobs = [(index, path, display_name(path)) for index, path in enumerate(files)]
     # Bound once per batch of jobs sent to a worker, not pickled with every file.
@@ -167,8 +170,7 @@ def _validate_info(
         sub = by_src[_int(frame.at[index, SRC])]
         assert sub.form is not None
         cell = sub.form.cells.get(key)
-        row = int(cell.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ")) if cell else None
-        return sub, sub.form.sheet, cell, row
+        return sub, sub.form.sheet, cell, cell.row if cell else None
 
     units = tuple(u.name for u in campaign.units)
     frame, findings = _check_frame(
@@ -214,7 +216,7 @@ def _validate_criterion(
     return frame, findings
 
 
-Where = tuple[Submission, str, str | None, int | None]  # file, actual sheet name, cell, row
+Where = tuple[Submission, str, CellRef | None, int | None]  # file, actual sheet name, cell, row
 Locate = Callable[[Any, str], Where]
 
 

@@ -12,10 +12,11 @@ from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 
 from dhtt_batch.campaign import Campaign, load_campaign
+from dhtt_batch.findings import Finding
 from dhtt_batch.formats.template_layout import FORM_FIRST_ROW
 from dhtt_batch.spec import SheetSpec, SpecSet, load_specs
 from dhtt_batch.template import build_template
-from dhtt_batch.testing import fill_template
+from dhtt_batch.testing import example_record, fill_template
 from dhtt_batch.validate import ValidationResult, validate_paths
 
 from . import lo_clerk
@@ -62,50 +63,12 @@ def soffice() -> str | None:
 
 # --- filled workbooks -----------------------------------------------------------------------
 
-VALID_INFO = {
-    "don_vi": "Phòng Tổng hợp",
-    "nguoi_lap": "Lê Thị Hoa",
-    "dien_thoai": "0232 3822 123",
-    "email": "hoa.le@example.gov.vn",
-    "ngay_lap": date(2025, 12, 10),
-    "thu_truong": "Nguyễn Văn Nam",
-}
-_COMMON = {
-    "doi_tuong": "Cá nhân",
-    "ho_ten": "Trần Văn Bình",
-    "gioi_tinh": "Nam",
-    "nam_sinh": 1984,
-    "chuc_vu": "Chuyên viên",
-    "don_vi_cong_tac": "Phòng Tổng hợp",
-    "giai_doan": "Đang bồi dưỡng",
-    "tom_tat_thanh_tich": "Hoàn thành xuất sắc nhiệm vụ hai năm liền, có hai sáng kiến.",
-    "danh_hieu": "Chiến sĩ thi đua cơ sở",
-    "so_quyet_dinh": "45/QĐ-VPUBND",
-    "ngay_quyet_dinh": date(2024, 1, 15),
-    "hinh_thuc_de_nghi": "Biểu dương",
-}
+# Valid data comes from the spec's own `example:` values: one source for the template's
+# example row, the tests, the samples and the benchmark.
+_SPECS = load_specs()
+VALID_INFO = example_record(_SPECS.info)
 VALID_ROWS: dict[str, dict[str, object]] = {
-    "a_HCM": {
-        **_COMMON,
-        "noi_dung_dot_pha": "Số hóa quy trình trình ký văn bản điện tử",
-        "muc_do_hoan_thanh": "Hoàn thành xuất sắc nhiệm vụ",
-        "pham_vi_lan_toa": "Toàn cơ quan",
-    },
-    "b_CCHC": {
-        **_COMMON,
-        "ten_mo_hinh": "Tiếp nhận hồ sơ trực tuyến toàn trình",
-        "linh_vuc_cai_cach": "Cải cách thủ tục hành chính",
-        "nam_ap_dung": 2023,
-        "hieu_qua_hai_long": "Rút ngắn 30% thời gian, 97% người dân hài lòng",
-    },
-    "c_CDS": {
-        **_COMMON,
-        "ten_san_pham": "Phần mềm theo dõi nhiệm vụ",
-        "phuc_vu": "Quản lý, điều hành",
-        "nam_su_dung": 2022,
-        "hieu_qua_nang_suat": "Giảm 40% thời gian tổng hợp báo cáo định kỳ",
-        "duong_dan": "https://example.gov.vn/nhiem-vu",
-    },
+    spec.name: example_record(spec) for spec in _SPECS.criteria
 }
 
 
@@ -214,3 +177,33 @@ def type_info(clerk: lo_clerk.Clerk, specs: SpecSet, info: dict[str, object]) ->
         if value not in (None, ""):
             clerk.type(specs.info.name, f"B{FORM_FIRST_ROW + offset}", typed(value))
     return clerk
+
+
+def flatten(findings: list[Finding], fields: list[str]) -> list[list[object]]:
+    """Findings as rows of the named fields, for one-line assertions (cells shown as "B12")."""
+
+    def shown(finding: Finding, name: str) -> object:
+        value = getattr(finding, name)
+        return str(value) if name == "cell" and value is not None else value
+
+    return [[shown(f, name) for name in fields] for f in findings]
+
+
+OOXML_CHECK = REPO.parent / "shared" / "ooxml-check" / "check"
+
+
+@pytest.fixture(scope="session")
+def office_check() -> Callable[..., None]:
+    """Assert that Excel / Word would open these files without "repair" (../shared checker)."""
+    import subprocess
+
+    if not OOXML_CHECK.is_file():
+        pytest.fail(f"the Office checker is missing: {OOXML_CHECK}")
+
+    def run(*paths: Path) -> None:
+        result = subprocess.run(
+            [str(OOXML_CHECK), *map(str, paths)], capture_output=True, text=True, timeout=300
+        )
+        assert result.returncode == 0, result.stdout + result.stderr
+
+    return run

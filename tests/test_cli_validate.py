@@ -11,7 +11,10 @@ from dhtt_batch.cli import cli
 from .conftest import valid_row
 
 Make = Callable[..., Path]
-FINDING_KEYS = ["file", "unit", "sheet", "cell", "row", "column", "code", "severity", "message"]
+FINDING_KEYS = [
+    *("file", "unit", "sheet", "cell", "row", "column", "code", "severity", "message"),
+    *("value", "expected"),
+]
 
 
 def test_clean_files_exit_0(make_workbook: Make, runner: CliRunner) -> None:
@@ -39,6 +42,8 @@ def test_json_is_the_only_thing_on_stdout_and_matches_the_format(
         "code": "required_when",
         "severity": "error",
         "message": "Cá nhân phải ghi Giới tính (Nam hoặc Nữ).",
+        "value": None,
+        "expected": None,
     }
     assert document["totals"] == {
         "files": 1,

@@ -18,11 +18,11 @@ from dhtt_batch.findings import Finding, make_finding
 from dhtt_batch.formats.template_layout import FIRST_DATA_ROW
 from dhtt_batch.outputs.feedback.parts import AUTHOR, FIXES_SHEET, Unsupported
 from dhtt_batch.outputs.feedback.patch import _legacy_drawing_position, patched_copy
-from dhtt_batch.reader import sheet_parts
 from dhtt_batch.spec import SpecSet
 from dhtt_batch.template import build_template
 from dhtt_batch.testing import fill_template
-from dhtt_batch.xlsx.cells import column_letters, column_number
+from dhtt_batch.xlsx.cells import column_letters, column_number, parse_ref
+from dhtt_batch.xlsx.package import sheet_parts
 
 from .conftest import VALID_INFO, valid_row
 
@@ -31,7 +31,13 @@ Make = Callable[..., Path]
 
 def _finding(cell: str, code: str = "choice", sheet: str = "a_HCM") -> Finding:
     return make_finding(
-        code, "x.xlsx", sheet=sheet, cell=cell, column="Cột", value="giá trị <&>", expected="Nam"
+        code,
+        "x.xlsx",
+        sheet=sheet,
+        cell=parse_ref(cell),
+        column="Cột",
+        value="giá trị <&>",
+        expected="Nam",
     )
 
 

@@ -18,9 +18,9 @@ import pytest
 from dhtt_batch.findings import ERROR
 from dhtt_batch.outputs.feedback.copy import FeedbackCopy
 from dhtt_batch.outputs.feedback.jobs import write_all_feedback
-from dhtt_batch.reader import sheet_parts
 from dhtt_batch.spec import SpecSet
 from dhtt_batch.validate import ValidationResult
+from dhtt_batch.xlsx.package import sheet_parts
 
 from .conftest import VALID_INFO, type_info, type_record, valid_row
 from .lo_clerk import CellSeen, Clerk
@@ -86,8 +86,8 @@ def template_cells(typed_by_unit: tuple[dict[str, Path], dict]) -> dict:
     return typed_by_unit[1]
 
 
-def _errors(result: ValidationResult) -> set[tuple[str | None, str | None]]:
-    return {(f.sheet, f.cell) for f in result.findings if f.severity == ERROR}
+def _errors(result: ValidationResult) -> set[tuple[str | None, str]]:
+    return {(f.sheet, str(f.cell)) for f in result.findings if f.severity == ERROR}
 
 
 def _correct(

@@ -155,20 +155,22 @@ def test_default_keeps_valid_rows_and_strict_rejects_the_file(
 def test_likely_duplicates_across_units(
     make_workbook: Make, campaign: Campaign, runner: CliRunner, tmp_path: Path
 ) -> None:
+    # The same person as the default row, typed in lower case with a double space.
+    spaced_lower = str(valid_row()["ho_ten"]).lower().replace(" ", "  ", 1)
     make_workbook(name="inbox/a.xlsx", unit="HCTC", info=info_for(campaign, "HCTC"))
     make_workbook(
         name="inbox/b.xlsx",
         unit="KT",
         info=info_for(campaign, "KT"),
-        rows={"a_HCM": [valid_row(ho_ten="trần  văn bình")]},
+        rows={"a_HCM": [valid_row(ho_ten=spaced_lower)]},
     )
     manifest = run_merge_cli(runner, tmp_path / "inbox", tmp_path / "out")
     assert [
         (d["name"], d["first"]["unit"], d["second"]["unit"]) for d in manifest["duplicates"]
-    ] == [("trần văn bình", "HCTC", "KT")]
+    ] == [(" ".join(spaced_lower.split()), "HCTC", "KT")]
     wb = openpyxl.load_workbook(tmp_path / "out" / "tong-hop-2025.xlsx")
     row = [c.value for c in wb["Trùng lặp"][CONSOLIDATED_HEADER_ROW + 1]]
-    assert row[:4] == [1, "a_HCM", "trần văn bình", 1984]
+    assert row[:4] == [1, "a_HCM", " ".join(spaced_lower.split()), valid_row()["nam_sinh"]]
 
 
 def test_consolidated_workbook_reads_back_consistent(

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from datetime import datetime, time
 from pathlib import Path
 from typing import Any
 
@@ -254,7 +255,7 @@ def _errors_sheet(wb: Workbook, result: MergeResult) -> None:
             f.file.rsplit("/", 1)[-1],
             f.unit,
             f.sheet,
-            f.cell,
+            str(f.cell) if f.cell else None,
             f.column,
             f.code,
             SEVERITY_LABEL[f.severity],
@@ -450,16 +451,27 @@ def _count(value: Any) -> int:
 
 def _records(sheet: RawSheet, spec: SheetSpec, path: Path) -> list[dict[str, Any]]:
     columns = spec.data_columns
-    by_header = {header_key(c.header): c.key for c in columns}
+    by_header = {header_key(c.header): c for c in columns}
     provenance = dict(zip((header_key(h) for h in PROVENANCE_HEADERS), PROVENANCE, strict=True))
     needed = [c.header for c in columns[:2]] + [PROVENANCE_HEADERS[0]]
     records = []
     for raw in _read_table(sheet, needed, path):
         record: dict[str, Any] = {}
         for header, value in raw.items():
-            key = by_header.get(header) or provenance.get(header)
-            if key:
-                record[key] = value
+            column = by_header.get(header)
+            if column is not None:
+                record[column.key] = _typed(value, column.type)
+            elif header in provenance:
+                record[provenance[header]] = _typed(value, "integer")
         if record.get(spec.key(Role.NAME)):
             records.append(record)
     return records
+
+
+def _typed(value: Any, kind: str) -> Any:
+    """A value as merge held it: whole numbers as int, dates without a time as date."""
+    if isinstance(value, float) and value.is_integer() and kind in ("integer", "year"):
+        return int(value)
+    if isinstance(value, datetime) and kind == "date" and value.time() == time(0, 0):
+        return value.date()
+    return value

@@ -71,8 +71,8 @@ def manifest(
                 "sheet": d.sheet_name,
                 "name": d.name,
                 "birth_year": d.birth_year,
-                "first": vars(d.first),
-                "second": vars(d.second),
+                "first": d.first.to_dict(),
+                "second": d.second.to_dict(),
             }
             for d in result.duplicates
         ],

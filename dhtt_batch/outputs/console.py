@@ -38,7 +38,7 @@ def print_validation(result: ValidationResult, console: Console) -> None:
             table.add_column(title, overflow="fold")
         for f in findings:
             level = "[red]Lỗi[/red]" if f.severity == ERROR else "[yellow]Cảnh báo[/yellow]"
-            table.add_row(f.sheet or "", f.cell or "", level, f.message)
+            table.add_row(f.sheet or "", str(f.cell or ""), level, f.message)
         console.print(table)
     total_errors = sum(1 for f in result.findings if f.severity == ERROR)
     console.print(
@@ -82,6 +82,16 @@ def print_merge(run: MergeRun, console: Console) -> None:
             f"{run.drafts[0].parent} (mở bằng Outlook/Thunderbird để xem và gửi)",
             soft_wrap=True,
         )
+    print_export(run, console)
+
+
+def print_export(run: MergeRun, console: Console) -> None:
+    """What `merge --export` wrote for the province, and the rows it left out."""
+    if run.export is not None:
+        from ..export import describe_export
+
+        for line in describe_export(run.export):
+            console.print(line, soft_wrap=True, markup=False)
 
 
 def print_collect(report: CollectReport, inbox: Path, console: Console) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from filelock import FileLock, Timeout
 
@@ -20,6 +21,9 @@ from ..validate import Progress
 from .feedback.copy import FeedbackCopy
 from .feedback.jobs import feedback_jobs, run_feedback_job
 
+if TYPE_CHECKING:
+    from ..export import ExportResult
+
 LOCK_NAME = ".dhtt-batch.lock"
 LOCK_WAIT_SECONDS = 5.0
 FEEDBACK_DIR = "feedback"
@@ -34,6 +38,7 @@ class MergeRun:
     feedback: dict[str, FeedbackCopy] = field(default_factory=dict)  # input display → copy
     report: Path | None = None
     drafts: list[Path] = field(default_factory=list)
+    export: ExportResult | None = None
 
 
 def run_merge(
@@ -45,7 +50,15 @@ def run_merge(
     progress: Progress | None = None,
     with_report: bool = False,
     reply_drafts: bool = False,
+    export: bool = False,
 ) -> MergeRun:
+    """The `merge` command: under the output folder's lock, merge the inbox and write every
+    output (consolidated workbook, feedback copies, manifest, and on request the report and
+    reply drafts). Raises OutputError when outputs cannot be written."""
+    if export:  # a mistake in the mapping table stops the merge before it starts
+        from ..export import DEFAULT_FORMAT, export_beside, load_export_mapping
+
+        mapping = load_export_mapping(campaign, specs, DEFAULT_FORMAT)
     try:
         outdir.mkdir(parents=True, exist_ok=True)
         lock = FileLock(str(outdir / LOCK_NAME), timeout=LOCK_WAIT_SECONDS)
@@ -72,6 +85,10 @@ def run_merge(
                 from .replies import write_reply_drafts
 
                 run.drafts = write_reply_drafts(result, run.feedback, outdir / DRAFTS_DIR)
+            if export:
+                run.export = export_beside(
+                    run.consolidated, outdir / export_name(result), campaign, specs, mapping
+                )
             return run
     except Timeout as exc:
         raise OutputError(
@@ -83,6 +100,10 @@ def run_merge(
 
 def report_name(result: MergeResult) -> str:
     return f"bao-cao-{result.campaign.period.id}.docx"
+
+
+def export_name(result: MergeResult) -> str:
+    return f"de-nghi-khen-thuong-{result.campaign.period.id}.xlsx"
 
 
 def _remove_stale_temporaries(outdir: Path) -> None:

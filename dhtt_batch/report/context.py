@@ -30,6 +30,8 @@ def vn_date(day: date) -> dict[str, str]:
 def build_context(
     data: ConsolidatedData, campaign: Campaign, specs: SpecSet, today: date
 ) -> dict[str, Any]:
+    """The report's whole content as plain data, from the consolidated workbook and the
+    campaign: both the DOCX and the HTML template are filled from this one dictionary."""
     period = data.meta.get("period_label") or campaign.period.label
     report = campaign.report
     criteria = _criteria(data, specs)

@@ -25,7 +25,7 @@ from pathlib import Path
 from lxml import etree
 
 from ...findings import ERROR, Finding
-from ...xlsx.cells import column_number
+from ...xlsx.cells import CellRef
 from ...xlsx.parts import ERROR_RGB, HEADER_RGB, WARNING_RGB
 from .parts import AUTHOR, FIXES_HEADERS, FIXES_SHEET, FIXES_WIDTHS, Unsupported, fixes_rows
 from .parts import fixes_title as _title
@@ -83,8 +83,8 @@ def patched_ods(path: Path, findings: list[Finding]) -> bytes:
     return _zip(infos, parts)
 
 
-def _marks(findings: list[Finding], sheets: set[str]) -> dict[str, dict[str, list[Finding]]]:
-    marks: dict[str, dict[str, list[Finding]]] = defaultdict(lambda: defaultdict(list))
+def _marks(findings: list[Finding], sheets: set[str]) -> dict[str, dict[CellRef, list[Finding]]]:
+    marks: dict[str, dict[CellRef, list[Finding]]] = defaultdict(lambda: defaultdict(list))
     for finding in findings:
         if finding.sheet and finding.cell and finding.sheet in sheets:
             marks[finding.sheet][finding.cell].append(finding)
@@ -118,17 +118,14 @@ class _Document:
 
     # -- marking one cell ----------------------------------------------------------------------
 
-    def mark(self, sheet: str, ref: str, items: list[Finding]) -> None:
-        letters = ref.rstrip("0123456789")
-        if not letters or letters == ref:
-            raise Unsupported(f"bad cell reference {ref}")
+    def mark(self, sheet: str, ref: CellRef, items: list[Finding]) -> None:
         table = self.tables[sheet]
-        row = _single(_rows(table), int(ref[len(letters) :]), ROWS_REPEATED)
-        cell = _single(_cells(row), column_number(letters), COLUMNS_REPEATED)
+        row = _single(_rows(table), ref.row, ROWS_REPEATED)
+        cell = _single(_cells(row), ref.col, COLUMNS_REPEATED)
         if cell.tag == COVERED:
             raise Unsupported(f"{sheet}!{ref} lies under a merged cell")
         worst = ERROR_RGB if any(f.severity == ERROR for f in items) else WARNING_RGB
-        base = self._style_of(cell, row, table, column_number(letters))
+        base = self._style_of(cell, row, table, ref.col)
         cell.set(STYLE_NAME, self._derived(base, f"#{worst.lower()}"))
         note = etree.Element(ANNOTATION)
         etree.SubElement(note, CREATOR).text = AUTHOR

@@ -15,13 +15,13 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.cell.cell import Cell
 from openpyxl.comments import Comment
 from openpyxl.styles import Font, PatternFill
-from openpyxl.utils.cell import coordinate_to_tuple
 from openpyxl.worksheet.hyperlink import Hyperlink
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ...atomic import atomic_save_workbook
 from ...findings import ERROR, Finding
 from ...submission import Submission
+from ...xlsx.cells import CellRef
 from ...xlsx.openpyxl_helpers import (
     ERROR_FILL,
     WARNING_FILL,
@@ -92,7 +92,7 @@ def _clear_previous_marks(wb: Workbook) -> None:
 
 
 def _mark_cells(wb: Workbook, findings: list[Finding]) -> None:
-    by_cell: dict[tuple[str, str], list[Finding]] = defaultdict(list)
+    by_cell: dict[tuple[str, CellRef], list[Finding]] = defaultdict(list)
     for finding in findings:
         if finding.sheet and finding.cell and finding.sheet in wb.sheetnames:
             by_cell[(finding.sheet, finding.cell)].append(finding)
@@ -104,11 +104,11 @@ def _mark_cells(wb: Workbook, findings: list[Finding]) -> None:
         cell.comment = Comment(text, AUTHOR, width=320, height=40 + 40 * len(items))
 
 
-def _cell_as_shown(ws: Worksheet, coordinate: str) -> Cell:
+def _cell_as_shown(ws: Worksheet, coordinate: CellRef) -> Cell:
     """The cell, created if absent (an empty required cell usually is) with the format it
     showed while absent — its row's, else its column's — so it keeps the protection the
     template gave it (data columns unlocked) rather than the default, locked one."""
-    row, col = coordinate_to_tuple(coordinate)
+    row, col = coordinate.row, coordinate.col
     existing = ws._cells.get((row, col))
     if existing is not None:
         return existing

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from ...findings import ERROR, SEVERITY_LABEL, Finding
-from ...xlsx.cells import column_number
+from ...xlsx.cells import CellRef
 from ...xlsx.parts import MAIN_NS, XML_HEAD
 from ...xlsx.stream import escape_text
 
@@ -31,12 +31,12 @@ FIXES_HEADERS = ["STT", "Sheet", "Ô", "Cột", "Mức độ", "Nội dung cần
 
 def fixes_rows(findings: list[Finding]) -> list[list[object]]:
     return [
-        [n, f.sheet or "", f.cell or "", f.column or "", SEVERITY_LABEL[f.severity], f.message]
+        [n, f.sheet or "", str(f.cell or ""), f.column or "", SEVERITY_LABEL[f.severity], f.message]
         for n, f in enumerate(findings, start=1)
     ]
 
 
-def comments_xml(messages: dict[str, str]) -> str:
+def comments_xml(messages: dict[CellRef, str]) -> str:
     items = "".join(
         f'<comment ref="{ref}" authorId="0"><text><r><t xml:space="preserve">'
         f"{escape_text(text)}</t></r></text></comment>"
@@ -48,12 +48,11 @@ def comments_xml(messages: dict[str, str]) -> str:
     )
 
 
-def vml_xml(messages: dict[str, str], block: int) -> str:
+def vml_xml(messages: dict[CellRef, str], block: int) -> str:
     """The legacy drawing Excel needs to show notes; `block` keeps shape ids unique."""
     shapes = []
     for n, (ref, text) in enumerate(messages.items(), start=1):
-        letters = ref.rstrip("0123456789")
-        row, col = int(ref[len(letters) :]) - 1, column_number(letters) - 1
+        row, col = ref.row - 1, ref.col - 1
         lines = text.count("\n") + 1
         anchor = f"{col + 1}, 15, {max(row - 1, 0)}, 2, {col + 5}, 15, {row + 2 + lines}, 16"
         shapes.append(

@@ -19,8 +19,8 @@ from collections import defaultdict
 from pathlib import Path
 
 from ...findings import ERROR, Finding
-from ...reader import ReadFailure, sheet_parts
-from ...xlsx.cells import column_letters, column_number
+from ...xlsx.cells import CellRef, column_letters, column_number
+from ...xlsx.package import PackageError, sheet_parts
 from ...xlsx.parts import (
     BORDER_RGB,
     ERROR_RGB,
@@ -68,8 +68,8 @@ class _Package:
             self.parts = {name: zf.read(name) for name in self.order}
             try:
                 self.sheet_parts = sheet_parts(zf)
-            except ReadFailure as exc:
-                raise Unsupported(exc.detail) from exc
+            except PackageError as exc:
+                raise Unsupported(str(exc)) from exc
         self.text: dict[str, str] = {}
 
     def read(self, name: str) -> str:
@@ -102,7 +102,7 @@ class _Package:
         return self._zip()
 
     def _mark_sheet(
-        self, part: str, cells: dict[str, list[Finding]], styles: _Styles, number: int
+        self, part: str, cells: dict[CellRef, list[Finding]], styles: _Styles, number: int
     ) -> None:
         xml = self.read(part)
         _require_default_namespace(xml)
@@ -214,8 +214,8 @@ class _Package:
 
 def _marks(
     findings: list[Finding], sheet_parts: dict[str, str]
-) -> dict[str, dict[str, list[Finding]]]:
-    marks: dict[str, dict[str, list[Finding]]] = defaultdict(lambda: defaultdict(list))
+) -> dict[str, dict[CellRef, list[Finding]]]:
+    marks: dict[str, dict[CellRef, list[Finding]]] = defaultdict(lambda: defaultdict(list))
     for finding in findings:
         if finding.sheet and finding.cell and finding.sheet in sheet_parts:
             marks[finding.sheet][finding.cell].append(finding)
@@ -358,17 +358,14 @@ def _replace_list(xml: str, tag: str, items: list[str]) -> str:
     return xml[: span.start()] + new + xml[span.end() :]
 
 
-def _set_cell_styles(xml: str, fills: dict[str, str], styles: _Styles) -> str:
+def _set_cell_styles(xml: str, fills: dict[CellRef, str], styles: _Styles) -> str:
     """Give each addressed cell a filled copy of its format, creating cells and rows as
     needed (an empty required cell is usually absent from the file). A created cell starts
     from the format the cell shows while absent — its row's, else its column's — so it keeps
     the protection the template gave it (data columns unlocked)."""
     by_row: dict[int, dict[int, str]] = defaultdict(dict)
     for ref, rgb in fills.items():
-        found = _R_ATTR.match(f'r="{ref}"')
-        if found is None or found.group(1) is None:
-            raise Unsupported(f"bad cell reference {ref}")
-        by_row[int(found.group(2))][column_number(found.group(1))] = rgb
+        by_row[ref.row][ref.col] = rgb
     start, end = xml.find("<sheetData"), xml.find("</sheetData>")
     if start < 0:
         raise Unsupported("no sheetData")
