@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import difflib
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -19,6 +18,7 @@ from .findings import Finding, make_finding
 from .formats.template_layout import EXAMPLE_MARKERS, REQUIRED_MARK, example_marker_column
 from .reader import FORMULA_NO_VALUE, RawSheet
 from .spec import ColumnSpec, Role, SheetSpec
+from .textkey import text_key
 from .xlsx.cells import CellRef
 
 HEADER_SCAN_ROWS = 40
@@ -28,9 +28,9 @@ _FUZZY_CUTOFF = 0.82
 
 @lru_cache(maxsize=8192)
 def header_key(text: object) -> str:
-    """Comparable form of a header: NFC, case-folded, no '(*)', single spaces."""
-    value = unicodedata.normalize("NFC", str(text)).casefold()
-    value = value.replace(REQUIRED_MARK.strip().casefold(), " ").replace("*", " ")
+    """Comparable form of a header, sheet name or marker: text_key, without '(*)' and the
+    punctuation around it."""
+    value = text_key(text).replace(REQUIRED_MARK.strip(), " ").replace("*", " ")
     return " ".join(value.split()).strip(" :.")
 
 

@@ -182,8 +182,9 @@ def _form_sheet(
             set_value(value, campaign.period.label)
             continue
         if col.type == "unit" and unit:
+            # Filled in, but left free: a colleague who is forwarded this template chooses
+            # their own unit, and that choice says who is submitting (see identify.py).
             set_value(value, unit.name)
-            continue
         value.protection = UNLOCKED
         if col.type == "date":
             value.number_format = "DD/MM/YYYY"

@@ -8,13 +8,17 @@ as in Excel (so it keeps the template's protection and number format).
 
 from __future__ import annotations
 
+import zipfile
 from collections.abc import Mapping, Sequence
 from copy import copy
+from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
+from openpyxl.writer.excel import ExcelWriter
 
 from .formats.template_layout import FIRST_DATA_ROW, FORM_FIRST_ROW
 from .spec import SheetSpec, SpecSet
@@ -57,3 +61,12 @@ def example_record(spec: SheetSpec, **changes: Any) -> dict[str, Any]:
     the template shows on its example row), with `changes` applied by column key."""
     record = {c.key: c.example for c in spec.data_columns if c.example is not None}
     return {**record, **changes}
+
+
+def save_saved_at(wb: Workbook, path: Path, saved: datetime) -> Path:
+    """Save as Excel does: the document properties say when (`saved`, an aware time; Excel
+    writes it in UTC). openpyxl's own `save` would stamp the moment of the save instead."""
+    wb.properties.modified = saved.astimezone(UTC).replace(tzinfo=None)
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, allowZip64=True) as archive:
+        ExcelWriter(wb, archive).save()
+    return path

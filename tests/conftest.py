@@ -3,7 +3,7 @@ from __future__ import annotations
 import functools
 import shutil
 from collections.abc import Callable
-from datetime import date
+from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
@@ -16,7 +16,7 @@ from dhtt_batch.findings import Finding
 from dhtt_batch.formats.template_layout import FORM_FIRST_ROW
 from dhtt_batch.spec import SheetSpec, SpecSet, load_specs
 from dhtt_batch.template import build_template
-from dhtt_batch.testing import example_record, fill_template
+from dhtt_batch.testing import example_record, fill_template, save_saved_at
 from dhtt_batch.validate import ValidationResult, validate_paths
 
 from . import lo_clerk
@@ -78,7 +78,8 @@ def valid_row(sheet: str = "a_HCM", **changes: object) -> dict[str, object]:
 
 @pytest.fixture()
 def make_workbook(campaign: Campaign, specs: SpecSet, tmp_path: Path) -> Callable[..., Path]:
-    """Build a filled template in tmp_path; `edit(wb)` may change it before it is saved."""
+    """Build a filled template in tmp_path; `edit(wb)` may change it before it is saved.
+    Its document properties say it was saved at `saved` (before the default deadline)."""
 
     def make(
         name: str = "HCTC.xlsx",
@@ -87,6 +88,7 @@ def make_workbook(campaign: Campaign, specs: SpecSet, tmp_path: Path) -> Callabl
         unit: str | None = None,
         edit: Callable[[Workbook], None] | None = None,
         of_campaign: Campaign | None = None,
+        saved: datetime = SAVED,
     ) -> Path:
         source = of_campaign or campaign
         wb = build_template(source, specs, source.unit(unit) if unit else None)
@@ -100,8 +102,7 @@ def make_workbook(campaign: Campaign, specs: SpecSet, tmp_path: Path) -> Callabl
             edit(wb)
         path = tmp_path / name
         path.parent.mkdir(parents=True, exist_ok=True)
-        wb.save(path)
-        return path
+        return save_saved_at(wb, path, saved)
 
     return make
 
@@ -115,6 +116,8 @@ def check(campaign: Campaign, specs: SpecSet) -> Callable[..., ValidationResult]
 
 
 TODAY = date(2026, 1, 5)
+OFFICE_TZ = timezone(timedelta(hours=7))
+SAVED = datetime(2025, 12, 10, 9, 0, tzinfo=OFFICE_TZ)  # when make_workbook's files were saved
 
 
 @pytest.fixture(scope="session")

@@ -34,6 +34,7 @@ FILTERS = {
     ".ods": "calc8",
     ".xls": "MS Excel 97",
 }
+CLERK_TZ = "Asia/Ho_Chi_Minh"
 SESSION_TIMEOUT = 180.0  # seconds for one whole session (start, steps, save)
 
 
@@ -151,7 +152,9 @@ def _session(work: Path, script: Path) -> dict[str, Any]:
     port = _free_port()
     profile = work / "profile"
     office = shutil.which("soffice") or shutil.which("libreoffice") or "soffice"
-    env = {**os.environ, "LC_ALL": "vi_VN.UTF-8", "LANG": "vi_VN.UTF-8"}
+    # A clerk's machine in Việt Nam: Vietnamese input recognition, the office's time zone
+    # (LibreOffice writes its local time into the document properties it saves).
+    env = {**os.environ, "LC_ALL": "vi_VN.UTF-8", "LANG": "vi_VN.UTF-8", "TZ": CLERK_TZ}
     log = (work / "soffice.log").open("wb")
     server = subprocess.Popen(
         [

@@ -160,7 +160,7 @@ def test_metadata_round_trip(
     assert parse_meta([[k, v] for k, v in meta.rows()]) == meta
 
 
-def test_per_unit_template_prefills_and_locks_the_unit(
+def test_per_unit_template_prefills_the_unit_and_leaves_it_choosable(
     tmp_path: Path, campaign: Campaign, specs: SpecSet
 ) -> None:
     unit = campaign.units[2]
@@ -170,7 +170,9 @@ def test_per_unit_template_prefills_and_locks_the_unit(
     info = wb[specs.info.name]
     labels = {info.cell(row=r, column=1).value: info.cell(row=r, column=2) for r in range(1, 15)}
     assert labels["Đơn vị (*)"].value == unit.name
-    assert labels["Đơn vị (*)"].protection.locked is True
+    # A forwarded copy's new owner picks their own unit from the same list.
+    assert labels["Đơn vị (*)"].protection.locked is False
+    assert _validation_for(info, labels["Đơn vị (*)"].coordinate).type == "list"
     assert labels["Kỳ báo cáo (*)"].value == campaign.period.label
     assert labels["Người lập biểu (*)"].protection.locked is False
     meta = {r[0].value: r[1].value for r in wb[META_SHEET].iter_rows()}

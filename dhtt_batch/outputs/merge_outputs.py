@@ -16,7 +16,6 @@ from ..formats.manifest import manifest
 from ..merge import MergeResult, merge_inbox
 from ..parallel import in_background
 from ..spec import SpecSet
-from ..states import FileStatus
 from ..validate import Progress
 from .feedback.copy import FeedbackCopy
 from .feedback.jobs import feedback_jobs, run_feedback_job
@@ -116,7 +115,7 @@ def _remove_stale_temporaries(outdir: Path) -> None:
 def _write_outputs(result: MergeResult, outdir: Path) -> MergeRun:
     directory = outdir / FEEDBACK_DIR
     jobs = feedback_jobs(
-        [(o.sub, o.findings) for o in result.files if o.status != FileStatus.SUPERSEDED],
+        [(o.sub, o.findings) for o in result.files if o.needs_feedback_copy],
         directory,
         unit_prefix=True,
     )
