@@ -188,7 +188,7 @@ def _choose_submissions(outcomes: list[FileOutcome]) -> dict[str, FileOutcome]:
         if len(group) == 1:
             counted[code] = group[0]
             continue
-        index, verdict = newest([(o.sub.display, o.evidence) for o in group])
+        index, verdict = newest([(o.sub.path.name, o.evidence) for o in group])
         winner = counted[code] = group[index]
         for other in group:
             if other is not winner:

@@ -592,7 +592,7 @@ def main() -> None:
         INBOX / "KSTT_DHTT_2025.xls",
     )
 
-    # QTTV — clean, sent as .ods (LibreOffice).
+    # QTTV — sent as .ods (LibreOffice); a choice typed by hand: its feedback copy is an .ods.
     convert(
         build(
             campaign,
@@ -618,7 +618,7 @@ def main() -> None:
                             "Phát hiện",
                             "Thực hành tiết kiệm, chống lãng phí",
                             "Tiết kiệm 8% chi thường xuyên năm 2025.",
-                            BD,
+                            "biểu dương",  # typed by hand, not picked from the list
                         ),
                     )
                 ],

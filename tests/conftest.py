@@ -5,13 +5,14 @@ import shutil
 from collections.abc import Callable
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
 from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 
-from dhtt_batch.campaign import Campaign, load_campaign
+from dhtt_batch.campaign import Campaign, default_campaign_path, load_campaign
 from dhtt_batch.findings import Finding
 from dhtt_batch.formats.template_layout import FORM_FIRST_ROW
 from dhtt_batch.spec import SheetSpec, SpecSet, load_specs
@@ -76,33 +77,40 @@ def valid_row(sheet: str = "a_HCM", **changes: object) -> dict[str, object]:
     return {**VALID_ROWS[sheet], **changes}
 
 
+def write_filled(
+    campaign: Campaign,
+    specs: SpecSet,
+    path: Path,
+    rows: dict[str, list[dict[str, object]]] | None = None,
+    info: dict[str, object] | None = None,
+    unit: str | None = None,
+    edit: Callable[[Workbook], None] | None = None,
+    of_campaign: Campaign | None = None,
+    saved: datetime | None = None,
+) -> Path:
+    """A filled template saved at `path`, its document properties saying it was saved at
+    `saved` (by default SAVED, before the default deadline)."""
+    source = of_campaign or campaign
+    wb = build_template(source, specs, source.unit(unit) if unit else None)
+    fill_template(
+        wb,
+        specs,
+        VALID_INFO if info is None else info,
+        {"a_HCM": [valid_row()]} if rows is None else rows,
+    )
+    if edit:
+        edit(wb)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return save_saved_at(wb, path, saved or SAVED)
+
+
 @pytest.fixture()
 def make_workbook(campaign: Campaign, specs: SpecSet, tmp_path: Path) -> Callable[..., Path]:
-    """Build a filled template in tmp_path; `edit(wb)` may change it before it is saved.
-    Its document properties say it was saved at `saved` (before the default deadline)."""
+    """Build a filled template in tmp_path (see write_filled); `edit(wb)` may change it
+    before it is saved."""
 
-    def make(
-        name: str = "HCTC.xlsx",
-        rows: dict[str, list[dict[str, object]]] | None = None,
-        info: dict[str, object] | None = None,
-        unit: str | None = None,
-        edit: Callable[[Workbook], None] | None = None,
-        of_campaign: Campaign | None = None,
-        saved: datetime = SAVED,
-    ) -> Path:
-        source = of_campaign or campaign
-        wb = build_template(source, specs, source.unit(unit) if unit else None)
-        fill_template(
-            wb,
-            specs,
-            VALID_INFO if info is None else info,
-            {"a_HCM": [valid_row()]} if rows is None else rows,
-        )
-        if edit:
-            edit(wb)
-        path = tmp_path / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        return save_saved_at(wb, path, saved)
+    def make(name: str = "HCTC.xlsx", **options: Any) -> Path:
+        return write_filled(campaign, specs, tmp_path / name, **options)
 
     return make
 
@@ -210,3 +218,11 @@ def office_check() -> Callable[..., None]:
         assert result.returncode == 0, result.stdout + result.stderr
 
     return run
+
+
+def campaign_of_year(tmp_path: Path, year: int) -> Campaign:
+    """The default campaign moved to another year (its templates are of another period)."""
+    text = default_campaign_path().read_text(encoding="utf-8")
+    path = tmp_path / f"campaign-{year}.toml"
+    path.write_text(text.replace("year = 2025", f"year = {year}"), encoding="utf-8")
+    return load_campaign(path)

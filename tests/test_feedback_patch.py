@@ -16,11 +16,13 @@ from hypothesis import strategies as st
 from dhtt_batch.campaign import Campaign
 from dhtt_batch.findings import Finding, make_finding
 from dhtt_batch.formats.template_layout import FIRST_DATA_ROW
+from dhtt_batch.outputs.feedback.jobs import write_all_feedback
 from dhtt_batch.outputs.feedback.parts import AUTHOR, FIXES_SHEET, Unsupported
 from dhtt_batch.outputs.feedback.patch import _legacy_drawing_position, patched_copy
 from dhtt_batch.spec import SpecSet
 from dhtt_batch.template import build_template
 from dhtt_batch.testing import fill_template
+from dhtt_batch.validate import ValidationResult
 from dhtt_batch.xlsx.cells import column_letters, column_number, parse_ref
 from dhtt_batch.xlsx.package import sheet_parts
 
@@ -156,3 +158,21 @@ def test_comments_drawing_goes_before_the_sheets_own_extension_list() -> None:
     assert xml[_legacy_drawing_position(xml) :].startswith('<extLst><ext uri="y"/>')
     plain = '<worksheet xmlns="m"><sheetData/><pageMargins/><tableParts count="0"/></worksheet>'
     assert plain[_legacy_drawing_position(plain) :].startswith("<tableParts")
+
+
+def test_every_fallback_to_openpyxl_says_why(
+    make_workbook: Make, tmp_path: Path, check: Callable[..., ValidationResult]
+) -> None:
+    """The fast patch refuses what it does not handle with a reason, and the copy made the
+    slower way carries it (merge writes it into the manifest)."""
+    source = make_workbook(rows={"a_HCM": [valid_row(gioi_tinh=None)]})
+    (first,) = write_all_feedback(check(source), tmp_path / "one")
+    assert (first.via, first.reason) == ("patch", "")
+    (second,) = write_all_feedback(check(first.path), tmp_path / "two")
+    assert second.via == "openpyxl"
+    assert second.reason == "a returned feedback copy: its old marks must be cleared"
+    assert second.to_dict("feedback") == {
+        "path": f"feedback/{second.path.name}",
+        "via": "openpyxl",
+        "reason": "a returned feedback copy: its old marks must be cleared",
+    }

@@ -88,9 +88,10 @@ class _Drafts:
     def reply(self, unit: UnitOutcome, outcome: FileOutcome) -> EmailMessage:
         sidecar = outcome.sub.sidecar or Sidecar()
         period = self.campaign.period.label
+        original = sidecar.subject
         subject = (
-            f"Re: {sidecar.subject}"
-            if sidecar.subject
+            (original if original[:3].casefold() == "re:" else f"Re: {original}")
+            if original
             else f"Kết quả kiểm tra biểu mẫu điển hình tiên tiến - {period}"
         )
         message = self._envelope(
