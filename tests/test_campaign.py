@@ -103,14 +103,14 @@ def test_campaign_may_point_at_its_own_schemas(tmp_path: Path, schemas_copy: Pat
         (
             "deadline = 2025-12-20T17:00:00",
             "dealine = 2025-12-20T17:00:00",
-            "campaign.toml, dòng {line}: khóa 'dealine' trong mục [period] không có trong cấu hình. "
-            "Có phải ý là 'deadline'?",
+            "campaign.toml, dòng {line}: khóa 'dealine' trong mục [period] không có trong "
+            "cấu hình. Có phải ý là 'deadline'?",
         ),
         (
             "recipients = [",
             "recipient = [",
-            "campaign.toml, dòng {line}: khóa 'recipient' trong mục [report] không có trong cấu hình. "
-            "Có phải ý là 'recipients'?",
+            "campaign.toml, dòng {line}: khóa 'recipient' trong mục [report] không có trong "
+            "cấu hình. Có phải ý là 'recipients'?",
         ),
         (
             'email = "tonghop.vpubnd@quangbinh.gov.vn"',
@@ -121,7 +121,8 @@ def test_campaign_may_point_at_its_own_schemas(tmp_path: Path, schemas_copy: Pat
         (
             "[agency]",
             "[agensy]",
-            "campaign.toml, dòng {line}: mục [agensy] không có trong cấu hình. Có phải ý là 'agency'?",
+            "campaign.toml, dòng {line}: mục [agensy] không có trong cấu hình. Có phải ý là "
+            "'agency'?",
         ),
     ],
 )
