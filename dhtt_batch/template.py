@@ -137,11 +137,8 @@ def _instructions(ws: Worksheet, campaign: Campaign, specs: SpecSet, unit: Unit 
         "ngày/tháng/năm (ví dụ 05/01/2025); năm ghi 4 chữ số.",
         "6. Ô bắt buộc còn trống sẽ tô đỏ ngay khi dòng có dữ liệu: hãy điền đủ trước khi gửi.",
         "7. Không đổi tên sheet, không thêm mật khẩu; lưu dạng .xlsx và gửi về "
-        + (
-            f"Phòng Hành chính - Tổ chức ({_coordinator_email(campaign)})."
-            if _coordinator_email(campaign)
-            else "Phòng Hành chính - Tổ chức."
-        ),
+        + _send_to(campaign)
+        + ".",
     ]
     if campaign.period.deadline:
         lines.append(
@@ -155,9 +152,12 @@ def _instructions(ws: Worksheet, campaign: Campaign, specs: SpecSet, unit: Unit 
     ws.protection.sheet = True
 
 
-def _coordinator_email(campaign: Campaign) -> str:
+def _send_to(campaign: Campaign) -> str:
+    """Whom units send the form to: the coordinating unit of campaign.toml."""
     unit = campaign.unit(campaign.agency.coordinator)
-    return unit.email if unit else ""
+    if unit is None:
+        return campaign.agency.name
+    return f"{unit.name} ({unit.email})" if unit.email else unit.name
 
 
 def _form_sheet(
