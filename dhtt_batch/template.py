@@ -285,7 +285,8 @@ def _prompt(dv: DataValidation, col: ColumnSpec) -> DataValidation:
 
 
 def _list_validation(col: ColumnSpec, ref: str) -> DataValidation:
-    dv = DataValidation(type="list", formula1=f"={ref}", allow_blank=True)
+    # The formula as Excel stores it: without a leading "=".
+    dv = DataValidation(type="list", formula1=ref, allow_blank=True)
     dv.showErrorMessage = True
     if col.strict:
         dv.error = f"{col.header}: hãy chọn một giá trị trong danh sách."

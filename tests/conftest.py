@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import shutil
+import subprocess
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
@@ -53,6 +54,36 @@ def schemas_copy(tmp_path: Path) -> Path:
 
 def soffice() -> str | None:
     return shutil.which("soffice") or shutil.which("libreoffice")
+
+
+def lo_convert(sources: Path | list[Path], fmt: str, outdir: Path) -> list[Path]:
+    """Convert files with headless LibreOffice (one run, its own profile) into `outdir`;
+    `fmt` as --convert-to takes it ("pdf", "ods", "xlsx", "xlsx:Calc MS Excel 2007 XML")."""
+    files = [sources] if isinstance(sources, Path) else sources
+    outdir.mkdir(parents=True, exist_ok=True)
+    result = subprocess.run(
+        [
+            str(soffice()),
+            "--headless",
+            "--norestore",
+            f"-env:UserInstallation={(outdir / '.lo-profile').as_uri()}",
+            "--convert-to",
+            fmt,
+            "--outdir",
+            str(outdir),
+            *map(str, files),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    targets = [outdir / f"{f.stem}.{fmt.split(':')[0]}" for f in files]
+    assert result.returncode == 0 and all(t.exists() for t in targets), result.stderr
+    return targets
+
+
+# The Office-compatibility checker shared by the project (CI has ../shared beside the repo).
+OOXML_CHECK = REPO.parent / "shared" / "ooxml-check" / "check"
 
 
 # --- filled workbooks -----------------------------------------------------------------------

@@ -27,10 +27,51 @@ BODY_PT = 14
 CENTER = WD_ALIGN_PARAGRAPH.CENTER
 JUSTIFY = WD_ALIGN_PARAGRAPH.JUSTIFY
 LEFT = WD_ALIGN_PARAGRAPH.LEFT
+# Children that follow w:pBdr in w:pPr and w:tblBorders in w:tblPr (ISO/IEC 29500-1 §17.3.1.26,
+# §17.4.60): Word on the web refuses, and desktop Word silently repairs, elements out of order.
+_AFTER_PBDR = (
+    "w:shd",
+    "w:tabs",
+    "w:suppressAutoHyphens",
+    "w:kinsoku",
+    "w:wordWrap",
+    "w:overflowPunct",
+    "w:topLinePunct",
+    "w:autoSpaceDE",
+    "w:autoSpaceDN",
+    "w:bidi",
+    "w:adjustRightInd",
+    "w:snapToGrid",
+    "w:spacing",
+    "w:ind",
+    "w:contextualSpacing",
+    "w:mirrorIndents",
+    "w:suppressOverlap",
+    "w:jc",
+    "w:textDirection",
+    "w:textAlignment",
+    "w:textboxTightWrap",
+    "w:outlineLvl",
+    "w:divId",
+    "w:cnfStyle",
+    "w:rPr",
+    "w:sectPr",
+    "w:pPrChange",
+)
+_AFTER_TBLBORDERS = (
+    "w:shd",
+    "w:tblLayout",
+    "w:tblCellMar",
+    "w:tblLook",
+    "w:tblCaption",
+    "w:tblDescription",
+    "w:tblPrChange",
+)
 
 
 def default_docx_template(specs: SpecSet) -> BytesIO:
     doc = Document()
+    _zoom(doc)
     _page_setup(doc)
     _header_block(doc)
     _title(doc)
@@ -41,6 +82,12 @@ def default_docx_template(specs: SpecSet) -> BytesIO:
     doc.save(buffer)
     buffer.seek(0)
     return buffer
+
+
+def _zoom(doc: DocxDocument) -> None:
+    """python-docx's default settings.xml has <w:zoom> without the required w:percent."""
+    for zoom in doc.settings.element.findall(qn("w:zoom")):
+        zoom.set(qn("w:percent"), "100")
 
 
 def _page_setup(doc: DocxDocument) -> None:
@@ -114,7 +161,7 @@ def _rule(container: DocxDocument | _Cell, width_cm: float, cell_cm: float) -> N
     for key, value in (("w:val", "single"), ("w:sz", "6"), ("w:space", "1"), ("w:color", "000000")):
         bottom.set(qn(key), value)
     borders.append(bottom)
-    paragraph._p.get_or_add_pPr().append(borders)
+    paragraph._p.get_or_add_pPr().insert_element_before(borders, *_AFTER_PBDR)
 
 
 def _borderless(table: Table) -> None:
@@ -123,7 +170,7 @@ def _borderless(table: Table) -> None:
         element = OxmlElement(f"w:{edge}")
         element.set(qn("w:val"), "nil")
         borders.append(element)
-    table._tbl.tblPr.append(borders)
+    table._tbl.tblPr.insert_element_before(borders, *_AFTER_TBLBORDERS)
 
 
 def _header_block(doc: DocxDocument) -> None:

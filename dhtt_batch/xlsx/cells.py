@@ -6,6 +6,10 @@ so a hostile `=HYPERLINK(...)` from a unit's file stays inert in every output.
 
 from __future__ import annotations
 
+import re
+
+_XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+
 
 def column_letters(number: int) -> str:
     letters = ""
@@ -29,3 +33,9 @@ FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠")
 
 def looks_like_formula(value: object) -> bool:
     return isinstance(value, str) and value.startswith(FORMULA_TRIGGERS)
+
+
+def xml_chars(text: str) -> str:
+    """`text` without the characters XML 1.0 forbids, for the places where Excel reads no
+    _xHHHH_ escape back (DrawingML text such as chart titles)."""
+    return _XML_FORBIDDEN.sub("", text)

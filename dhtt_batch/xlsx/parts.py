@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from xml.sax.saxutils import escape, quoteattr
 
+from .cells import xml_chars
+
 MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 PKG_REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
@@ -235,6 +237,6 @@ def chart_xml(chart: BarChart, sheet_ref: str, letters: list[str]) -> str:
 
 def _title(text: str) -> str:
     return (
-        f"<c:title><c:tx><c:rich><a:bodyPr/><a:p><a:r><a:t>{escape(text)}</a:t></a:r>"
+        f"<c:title><c:tx><c:rich><a:bodyPr/><a:p><a:r><a:t>{escape(xml_chars(text))}</a:t></a:r>"
         '</a:p></c:rich></c:tx><c:overlay val="0"/></c:title>'
     )

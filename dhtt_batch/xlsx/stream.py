@@ -44,7 +44,10 @@ _COMPRESSION = 4  # zlib level: level 6 (the default) costs ~40 % more for ~5 % 
 # XML 1.0 forbids these characters (and parsers turn \r into \n); Excel escapes them as _xHHHH_.
 _ILLEGAL = re.compile("[\x00-\x08\x0b-\x1f\ufffe\uffff]|_(?=x[0-9A-Fa-f]{4}_)")
 _XML_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;"})
-_MAX_TEXT = 32_767  # Excel's limit for one cell
+_MAX_TEXT = 32_767  # Excel's limit for one cell, in UTF-16 code units
+_SAFE_LENGTH = _MAX_TEXT // 7  # shorter texts fit even if every character became _xHHHH_
+_MAX_SHEET_NAME = 31
+_SHEET_NAME_FORBIDDEN = re.compile(r"[\[\]:*?/\\\x00-\x1f\ufffe\uffff]")
 _TRIGGERS = frozenset(FORMULA_TRIGGERS)  # each a single character
 
 
@@ -85,8 +88,11 @@ class Workbook:
 
     def add_sheet(
         self, name: str, rows: Iterable[Sequence[Any]], layout: Layout | None = None
-    ) -> None:
-        self._sheets.append(_Sheet(name[:31], layout or Layout(), rows))
+    ) -> str:
+        """Add a sheet; returns its name as written (made valid and unique, see sheet_name)."""
+        actual = sheet_name(name, [s.name for s in self._sheets])
+        self._sheets.append(_Sheet(actual, layout or Layout(), rows))
+        return actual
 
     def save(self, target: str | IO[bytes]) -> None:
         xf = {name: 2 * (n + 1) for n, name in enumerate(self.styles)}
@@ -148,6 +154,22 @@ class Workbook:
             f'<workbookView activeTab="0"/></bookViews><sheets>{"".join(sheets)}</sheets>'
             f"{defined}</workbook>"
         )
+
+
+def sheet_name(wanted: str, taken: Sequence[str] = ()) -> str:
+    """A name Excel accepts: none of []:*?/\\ (nor control characters), no apostrophe at
+    either end, not "History", at most 31 characters, and unique ignoring case among `taken`
+    (a clash, often made by the cut to 31, gets " (2)", " (3)", … as Excel names copies)."""
+    name = _SHEET_NAME_FORBIDDEN.sub("-", wanted).strip().strip("'").strip() or "Sheet"
+    if name.casefold() == "history":
+        name += "-"
+    used = {t.casefold() for t in taken}
+    candidate, number = name[:_MAX_SHEET_NAME].rstrip("'"), 1
+    while candidate.casefold() in used:
+        number += 1
+        suffix = f" ({number})"
+        candidate = name[: _MAX_SHEET_NAME - len(suffix)].rstrip("'") + suffix
+    return candidate
 
 
 def _defined_names(index: int, sheet: _Sheet) -> list[str]:
@@ -246,14 +268,15 @@ class _Strings:
         return found
 
     def xml(self) -> str:
+        # No `count` (the number of references, optional): counting costs time on every cell.
         return (
-            f'{XML_HEAD}<sst xmlns="{MAIN_NS}" count="{len(self.items)}" '
-            f'uniqueCount="{len(self.items)}">{"".join(self.items)}</sst>'
+            f'{XML_HEAD}<sst xmlns="{MAIN_NS}" uniqueCount="{len(self.items)}">'
+            f"{''.join(self.items)}</sst>"
         )
 
 
 def _si(text: str) -> str:
-    body = escape_text(text[:_MAX_TEXT])
+    body = escape_text(clip_text(text))
     space = ' xml:space="preserve"' if text[:1].isspace() or text[-1:].isspace() else ""
     return f"<si><t{space}>{body}</t></si>"
 
@@ -263,6 +286,22 @@ def escape_text(text: str) -> str:
     if _ILLEGAL.search(text):
         text = _ILLEGAL.sub(lambda m: f"_x{ord(m.group()):04X}_", text)
     return text.translate(_XML_ESCAPES)
+
+
+def clip_text(text: str) -> str:
+    """`text` cut so that, as stored, it holds at most 32,767 UTF-16 code units: Excel's cell
+    limit, where a character beyond the BMP counts two and an escaped one (_xHHHH_) seven."""
+    if len(text) <= _SAFE_LENGTH:
+        return text
+    units = 0
+    for index, char in enumerate(text):
+        if _ILLEGAL.match(text, index):
+            units += 7
+        else:
+            units += 2 if ord(char) > 0xFFFF else 1
+        if units > _MAX_TEXT:
+            return text[:index]
+    return text
 
 
 def _attr(text: str) -> str:

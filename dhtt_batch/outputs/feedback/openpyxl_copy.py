@@ -32,6 +32,7 @@ from .parts import (
     FIXES_WIDTHS,
     fixes_rows,
     fixes_title,
+    is_fixes_sheet,
 )
 
 _NO_FILL = PatternFill(fill_type=None)
@@ -75,8 +76,9 @@ def _values_copy(sub: Submission) -> Workbook:
 
 def _clear_previous_marks(wb: Workbook) -> None:
     """A clerk may send back last round's feedback copy: our old marks must not linger."""
-    if FIXES_SHEET in wb.sheetnames:
-        wb.remove(wb[FIXES_SHEET])
+    for name in wb.sheetnames:
+        if is_fixes_sheet(name):
+            wb.remove(wb[name])
     for ws in wb.worksheets:
         for cell in list(ws._cells.values()):
             if cell.comment is not None and cell.comment.author == AUTHOR:

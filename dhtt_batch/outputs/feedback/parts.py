@@ -14,6 +14,13 @@ AUTHOR = "dhtt-batch"
 FIXES_WIDTHS = (6, 18, 8, 28, 10, 100)
 
 
+def is_fixes_sheet(*names: str) -> bool:
+    """Whether one of `names` is the fixes sheet, ignoring case as Excel compares sheet names
+    (a clerk's "LỖI CẦN SỬA" beside a new "Lỗi cần sửa" would be a duplicate name)."""
+    wanted = FIXES_SHEET.casefold()
+    return any(name.casefold() == wanted for name in names)
+
+
 def fixes_title(findings: list[Finding]) -> str:
     errors = sum(1 for f in findings if f.severity == ERROR)
     return (
