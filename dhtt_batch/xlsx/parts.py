@@ -231,6 +231,9 @@ def chart_xml(chart: BarChart, sheet_ref: str, letters: list[str]) -> str:
         '<c:crosses val="autoZero"/><c:crossBetween val="between"/></c:valAx>'
         '</c:plotArea><c:plotVisOnly val="1"/><c:dispBlanksAs val="gap"/></c:chart>'
         '<c:spPr><a:solidFill><a:srgbClr val="FFFFFF"/></a:solidFill></c:spPr>'
+        # 11-pt labels (the default is 10): still 8.5 pt or more when the sheet is fitted.
+        '<c:txPr><a:bodyPr/><a:lstStyle/><a:p><a:pPr><a:defRPr sz="1100"/></a:pPr>'
+        '<a:endParaRPr lang="vi-VN"/></a:p></c:txPr>'
         "</c:chartSpace>"
     )
 

@@ -36,6 +36,7 @@ from .parts import (
     root_relationships,
     styles_xml,
 )
+from .printing import A4, MARGINS_IN, Page, header_footer, row_height
 
 _EPOCH = datetime(1899, 12, 30)
 _EPOCH_DAY = _EPOCH.date().toordinal()
@@ -62,13 +63,23 @@ class Cell(NamedTuple):
 class Layout:
     widths: Sequence[float] = ()
     header_row: int | None = None  # frozen below it, filtered from it, repeated on each page
-    last_row: int | None = None  # the filter's last row
+    last_row: int | None = None  # the filter's (and the table body's) last row
     columns: int = 0  # the filter's width
-    gridlines: bool = False  # printed gridlines stand in for per-cell borders
-    landscape_a4: bool = False
+    gridlines: bool = False  # printed gridlines
+    landscape_a4: bool = False  # shorthand for page=Page(A4, landscape=True)
     hidden: bool = False
     chart: BarChart | None = None
     heights: Mapping[int, float] = field(default_factory=dict)  # row number → points
+    page: Page | None = None  # printed on this paper, fitted to its width
+    title: str = ""  # the printed pages' header
+    # The table body (rows header_row+1 … last_row): a style per column for every cell, empty
+    # ones included (so borders are whole), and each row as high as its wrapped texts need.
+    body_styles: Sequence[str] = ()
+    fit_rows: bool = False
+
+    @property
+    def paper(self) -> Page | None:
+        return self.page or (Page(A4) if self.landscape_a4 else None)
 
 
 @dataclass
@@ -184,7 +195,7 @@ def _defined_names(index: int, sheet: _Sheet) -> list[str]:
             f'<definedName name="_xlnm._FilterDatabase" localSheetId="{index}" '
             f'hidden="1">{escape_text(area)}</definedName>'
         )
-    if layout.landscape_a4:
+    if layout.paper:
         names.append(
             f'<definedName name="_xlnm.Print_Titles" localSheetId="{index}">'
             f"{escape_text(f'{ref}!${top}:${top}')}</definedName>"
@@ -198,15 +209,25 @@ def _filter_end(layout: Layout) -> int:
 
 
 def _write_sheet(out: IO[bytes], sheet: _Sheet, cells: _CellWriter, first: bool) -> None:
-    out.write(_sheet_head(sheet.layout, first).encode("utf-8"))
+    layout = sheet.layout
+    out.write(_sheet_head(layout, first).encode("utf-8"))
     chunk: list[str] = []
-    heights = sheet.layout.heights
+    heights = layout.heights
+    top = layout.header_row or 0
+    last = layout.last_row or top
+    body = [cells.xf[style] for style in layout.body_styles]
     for number, values in enumerate(sheet.rows, start=1):
-        chunk.append(cells.row(number, values, heights.get(number)))
+        height = heights.get(number)
+        if top < number <= last:
+            if height is None and layout.fit_rows:
+                height = row_height(values, layout.widths)
+            chunk.append(cells.row(number, values, height, body))
+        else:
+            chunk.append(cells.row(number, values, height))
         if len(chunk) >= _CHUNK_ROWS:
             out.write("".join(chunk).encode("utf-8"))
             chunk.clear()
-    out.write(("".join(chunk) + "</sheetData>" + _sheet_tail(sheet.layout)).encode("utf-8"))
+    out.write(("".join(chunk) + "</sheetData>" + _sheet_tail(layout)).encode("utf-8"))
 
 
 def _sheet_head(layout: Layout, first: bool) -> str:
@@ -219,7 +240,7 @@ def _sheet_head(layout: Layout, first: bool) -> str:
             f'activePane="bottomLeft" state="frozen"/><selection pane="bottomLeft" '
             f'activeCell="{below}" sqref="{below}"/>'
         )
-    fit = '<sheetPr><pageSetUpPr fitToPage="1"/></sheetPr>' if layout.landscape_a4 else ""
+    fit = '<sheetPr><pageSetUpPr fitToPage="1"/></sheetPr>' if layout.paper else ""
     cols = "".join(
         f'<col min="{n}" max="{n}" width="{w:g}" customWidth="1"/>'
         for n, w in enumerate(layout.widths, start=1)
@@ -241,12 +262,19 @@ def _sheet_tail(layout: Layout) -> str:
         )
     if layout.gridlines:
         parts.append('<printOptions gridLines="1"/>')
-    parts.append(
-        '<pageMargins left="0.4" right="0.4" top="0.5" bottom="0.5" header="0.3" footer="0.3"/>'
-    )
-    if layout.landscape_a4:
+    margins = " ".join(f'{side}="{inches:g}"' for side, inches in MARGINS_IN.items())
+    parts.append(f"<pageMargins {margins}/>")
+    page = layout.paper
+    if page:
+        orientation = "landscape" if page.landscape else "portrait"
         parts.append(
-            '<pageSetup paperSize="9" orientation="landscape" fitToWidth="1" fitToHeight="0"/>'
+            f'<pageSetup paperSize="{page.paper}" orientation="{orientation}" fitToWidth="1" '
+            'fitToHeight="0"/>'
+        )
+        header, footer = header_footer(layout.title)
+        parts.append(
+            f"<headerFooter><oddHeader>{escape_text(header)}</oddHeader>"
+            f"<oddFooter>{escape_text(footer)}</oddFooter></headerFooter>"
         )
     if layout.chart:
         parts.append('<drawing r:id="rId1"/>')
@@ -320,24 +348,35 @@ class _CellWriter:
         self.letters: list[str] = []
         self.style_attr = [f' s="{n}"' if n else "" for n in range(2 * (len(xf) + 1))]
 
-    def row(self, number: int, values: Sequence[Any], height: float | None = None) -> str:
+    def row(
+        self,
+        number: int,
+        values: Sequence[Any],
+        height: float | None = None,
+        body: Sequence[int] = (),
+    ) -> str:
+        """`body`: cell formats by column; those cells are written even when empty."""
         letters = self.letters
-        if len(values) > len(letters):
-            letters.extend(column_letters(n) for n in range(len(letters) + 1, len(values) + 1))
+        wanted = max(len(values), len(body))
+        if wanted > len(letters):
+            letters.extend(column_letters(n) for n in range(len(letters) + 1, wanted + 1))
         parts = [
             f'<row r="{number}" ht="{height:g}" customHeight="1">'
             if height
             else f'<row r="{number}">'
         ]
         index, attr = self.strings.index, self.style_attr
+        styled = len(body)
         for col, value in enumerate(values):
-            xf = 0
+            xf = body[col] if col < styled else 0
             if type(value) is Cell:
                 value, style = value
                 xf = self.xf[style]
             # Text, by far the most common cell, is handled inline (no call per cell).
             if type(value) is str:
                 if not value:
+                    if xf:
+                        parts.append(f'<c r="{letters[col]}{number}"{attr[xf]}/>')
                     continue
                 if value[0] in _TRIGGERS:
                     xf += 1
@@ -345,8 +384,13 @@ class _CellWriter:
                 if found is None:
                     found = self.strings.get(value)
                 parts.append(f'<c r="{letters[col]}{number}"{attr[xf]} t="s"><v>{found}</v></c>')
-            elif value is not None:
-                parts.append(self._cell(f"{letters[col]}{number}", value, xf))
+            else:
+                cell = "" if value is None else self._cell(f"{letters[col]}{number}", value, xf)
+                if not cell and xf:
+                    cell = f'<c r="{letters[col]}{number}"{attr[xf]}/>'
+                parts.append(cell)
+        for col in range(len(values), styled):
+            parts.append(f'<c r="{letters[col]}{number}"{attr[body[col]]}/>')
         parts.append("</row>")
         return "".join(parts)
 
