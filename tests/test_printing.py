@@ -22,7 +22,7 @@ from dhtt_batch.outputs.feedback.parts import FIXES_SHEET
 from dhtt_batch.spec import SpecSet
 from dhtt_batch.template import build_template
 from dhtt_batch.testing import fill_template
-from dhtt_batch.xlsx.printing import A3, A4, Page, text_lines
+from dhtt_batch.xlsx.printing import A3, A4, Page, fit_widths, print_widths, text_lines
 
 from .conftest import (
     VALID_INFO,
@@ -220,3 +220,18 @@ def test_the_fixes_list_prints_whole_on_its_first_page(printed: dict[str, Path])
     assert first.count("Cá nhân phải ghi Giới tính") == 3
     assert overlapping_words(pdf_words(printed["feedback"])[0]) == []
     assert all("Nội dung cần sửa" not in page for page in pages[1:])
+
+
+def test_widths_shrink_in_proportion_down_to_what_their_content_needs() -> None:
+    assert fit_widths([10, 20], [5, 5], budget=40) == [10, 20]  # fits: unchanged
+    assert fit_widths([10, 40], [5, 5], budget=25) == [5, 20]  # halved, 5 is the floor
+    assert fit_widths([10, 40], [10, 5], budget=30) == [10, 20]
+
+
+def test_narrow_tables_go_to_a4_and_wide_lists_to_a3(specs: SpecSet) -> None:
+    page, widths = print_widths([6, 30, 12, 60], [5, 16, 9, 20])
+    assert page == Page(A4) and widths == [6, 30, 12, 60]
+    criterion = specs.criteria[0].columns
+    page, widths = print_widths([c.width for c in criterion], [10] * len(criterion))
+    assert page == Page(A3)
+    assert page.scale(widths) >= 0.78 and min(widths) >= 10

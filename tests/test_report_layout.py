@@ -100,7 +100,7 @@ def test_report_pages_are_readable(printed: dict[int, Path]) -> None:
 WIDTHS = {"phone": 390, "desktop": 1280}
 # Runs in the page once everything has loaded: for each frame (one per width), how wide the
 # document is against its viewport, what sticks out, and whether the key content is there.
-PROBE = """
+PROBE = r"""
 <script>
 window.addEventListener('load', () => {
   const out = {};
@@ -113,9 +113,17 @@ window.addEventListener('load', () => {
     for (const t of doc.querySelectorAll('table[id]')) {
       tables[t.id] = {rows: t.rows.length, height: t.getBoundingClientRect().height};
     }
+    // A cell with more lines than words has a word broken in two ("ST" / "T").
+    const broken = [...doc.querySelectorAll('th, td')].filter(cell => {
+      const range = doc.createRange();
+      range.selectNodeContents(cell);
+      const lines = new Set([...range.getClientRects()].map(r => Math.round(r.top))).size;
+      return lines > cell.innerText.split(/\s+/).filter(Boolean).length;
+    }).map(cell => cell.innerText);
     const chart = doc.querySelector('img.chart');
     out[frame.id] = {
       viewport: root.clientWidth, scrollWidth: root.scrollWidth, outside: outside.slice(0, 5),
+      broken: broken.slice(0, 5),
       tables: tables,
       chart: chart ? [chart.naturalWidth, chart.getBoundingClientRect().width] : null,
       text: doc.body.innerText, fontPx: parseFloat(getComputedStyle(doc.body).fontSize),
@@ -174,6 +182,7 @@ def test_html_report_fits_the_screen_without_sideways_scrolling(
     assert seen["viewport"] <= WIDTHS[width]
     assert seen["scrollWidth"] <= seen["viewport"], seen["outside"]
     assert seen["outside"] == []
+    assert seen["broken"] == []  # cells narrow but whole words
     assert seen["fontPx"] >= 16  # 12 pt on a phone, 14 pt on a desktop
 
 

@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 
 from dhtt_batch.reader import read_workbook
 from dhtt_batch.xlsx.parts import BarChart, Style
+from dhtt_batch.xlsx.printing import A3, Page
 from dhtt_batch.xlsx.stream import Cell, Layout, Workbook
 
 STYLES = {
@@ -223,3 +224,33 @@ def test_escaped_characters_count_as_stored(tmp_path: Path) -> None:
     target = save(tmp_path, S=[[text]])
     value = calamine.CalamineWorkbook.from_path(str(target)).get_sheet_by_name("S").to_python()
     assert value[0][0] == "\x01" * (32_767 // 7)
+
+
+def test_table_body_styles_every_cell_and_fits_row_heights(tmp_path: Path) -> None:
+    wb = Workbook({**STYLES, "cell": Style(border="808080", wrap=True)})
+    long = "Hoàn thành xuất sắc nhiệm vụ hai năm liền, có hai sáng kiến cấp tỉnh."
+    wb.add_sheet(
+        "S",
+        [["Tiêu đề"], ["STT", "Tên", "Ghi chú"], [1, long], [2, "Ngắn", None], ["ngoài bảng"]],
+        Layout(
+            [6, 12, 10],
+            header_row=2,
+            last_row=4,
+            columns=3,
+            page=Page(A3),
+            title="Danh sách & ghi chú",
+            body_styles=["cell", "cell", "cell"],
+            fit_rows=True,
+        ),
+    )
+    target = tmp_path / "out.xlsx"
+    wb.save(str(target))
+    ws = openpyxl.load_workbook(target)["S"]
+    assert all(
+        ws.cell(row=r, column=c).border.left.style == "thin" for r in (3, 4) for c in (1, 2, 3)
+    )
+    assert ws["A5"].border.left.style is None and ws["B3"].alignment.wrap_text
+    assert ws.row_dimensions[3].height >= 15 * 6 and ws.row_dimensions[4].height is None
+    assert int(ws.page_setup.paperSize) == A3 and ws.page_setup.fitToWidth == 1
+    assert ws.oddHeader.center.text == "Danh sách && ghi chú"  # "&" escaped as a code
+    assert ws.print_title_rows == "$2:$2"

@@ -8,7 +8,7 @@ the same names and header texts the writer uses, so the two sides cannot drift a
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -21,9 +21,23 @@ from ..merge import MergeResult
 from ..reader import RawSheet, ReadFailure, read_workbook
 from ..spec import ColumnSpec, Role, SheetSpec, SpecSet
 from ..states import PROVENANCE, UNIT, UnitStatus, label, unit_status_from_label
-from ..xlsx.parts import BORDER_RGB, HEADER_RGB, BarChart, Style
-from ..xlsx.printing import minimum_width, print_widths, row_height
+from ..xlsx.parts import BarChart
+from ..xlsx.printing import minimum_width
 from ..xlsx.stream import Cell, Layout, Workbook
+from ..xlsx.table import (
+    BOLD_STYLE,
+    DATE_CELL,
+    DATE_STYLE,
+    NUMBER_CELL,
+    TABLE_STYLES,
+    TEXT_CELL,
+    TOTAL_CELL,
+    TOTAL_NUMBER,
+    Column,
+    add_table,
+    number_column,
+    table_widths,
+)
 from .template_layout import META_SHEET
 
 CONSOLIDATED_KIND = "dhtt-batch-consolidated"
@@ -50,49 +64,6 @@ class ConsolidatedError(Exception):
 
 
 KINDS = ("Tập thể", "Cá nhân")
-HEADER_MIN_HEIGHT = 30  # points: two lines of header text
-DATE_STYLE = "date"
-TITLE_STYLE, HEADER_STYLE, BOLD_STYLE = "title", "header", "bold"
-# Table body cells: thin borders (on the table only, never on the empty sheet around it).
-TEXT_CELL, NUMBER_CELL, DATE_CELL = "cell", "cell_number", "cell_date"
-TOTAL_CELL, TOTAL_NUMBER = "cell_total", "cell_total_number"
-STYLES = {
-    DATE_STYLE: Style(number_format="DD/MM/YYYY", vertical="top"),
-    TITLE_STYLE: Style(bold=True, size=13),
-    HEADER_STYLE: Style(
-        bold=True,
-        font="Times New Roman",
-        fill=HEADER_RGB,
-        border=BORDER_RGB,
-        wrap=True,
-        horizontal="center",
-        vertical="center",
-    ),
-    BOLD_STYLE: Style(bold=True),
-    TEXT_CELL: Style(border=BORDER_RGB, wrap=True, vertical="top"),
-    NUMBER_CELL: Style(border=BORDER_RGB, horizontal="center", vertical="top"),
-    DATE_CELL: Style(
-        border=BORDER_RGB, number_format="DD/MM/YYYY", horizontal="center", vertical="top"
-    ),
-    TOTAL_CELL: Style(bold=True, border=BORDER_RGB, vertical="top"),
-    TOTAL_NUMBER: Style(bold=True, border=BORDER_RGB, horizontal="center", vertical="top"),
-}
-
-
-@dataclass(frozen=True)
-class Column:
-    """A printed table column: header, natural width, narrowest readable width, cell style."""
-
-    header: str
-    width: float
-    minimum: float = 10
-    style: str = TEXT_CELL
-
-
-def _number(header: str, width: float = 6) -> Column:
-    return Column(header, width, min(width, 5), NUMBER_CELL)
-
-
 _TYPE_STYLE = {"year": NUMBER_CELL, "integer": NUMBER_CELL, "date": DATE_CELL}
 
 
@@ -108,7 +79,7 @@ def consolidated_name(result: MergeResult) -> str:
 def write_consolidated(result: MergeResult, target: Path) -> Path:
     # Streamed: rows go to disk as they are produced, so a province's workbook never holds a
     # million cells in memory (see xlsxstream for why not openpyxl).
-    wb = Workbook(STYLES, date_style=DATE_STYLE)
+    wb = Workbook(TABLE_STYLES, date_style=DATE_STYLE)
     _summary(wb, result)
     for spec in result.specs.criteria:
         _criterion_sheet(wb, spec, result)
@@ -130,39 +101,7 @@ def _table(
     chart: BarChart | None = None,
     extra: Iterable[list[Any]] = (),
 ) -> None:
-    """Title in row 1, header at HEADER_ROW (frozen, filtered, repeated on each printed page),
-    `count` body rows with borders and the heights their wrapped texts need, then `extra`
-    rows as given. Printed fitted to the width of the smallest landscape paper (A4, else A3)
-    on which the text stays readable (see xlsx.printing), with the title and page numbers in
-    the page header and footer."""
-    top = HEADER_ROW
-    headers = [c.header for c in columns]
-    page, widths = print_widths([c.width for c in columns], [c.minimum for c in columns])
-
-    def lines() -> Iterator[list[Any]]:
-        yield [Cell(title, TITLE_STYLE)]
-        yield from ([] for _ in range(top - 2))
-        yield [Cell(h, HEADER_STYLE) for h in headers]
-        yield from rows
-        yield from extra
-
-    header_height = row_height(headers, widths, bold=True) or 0
-    wb.add_sheet(
-        name,
-        lines(),
-        Layout(
-            widths,
-            header_row=top,
-            last_row=top + count,
-            columns=len(headers),
-            page=page,
-            title=title,
-            chart=chart,
-            heights={1: 21, top: max(HEADER_MIN_HEIGHT, header_height)},
-            body_styles=[c.style for c in columns],
-            fit_rows=True,
-        ),
-    )
+    add_table(wb, name, title, columns, rows, count, HEADER_ROW, chart, extra)
 
 
 def _criterion_sheet(wb: Workbook, spec: SheetSpec, result: MergeResult) -> None:
@@ -177,12 +116,12 @@ def _criterion_sheet(wb: Workbook, spec: SheetSpec, result: MergeResult) -> None
         spec.name,
         f"{spec.title} - {result.campaign.period.label.upper()}",
         [
-            _number("STT"),
+            number_column("STT"),
             *(_spec_column(c) for c in columns),
             Column(code, 9, 7),
             Column(unit, 24, 12),
             Column(source, 24, 12),
-            _number(row, 8),
+            number_column(row, 8),
         ],
         rows,
         len(frame),
@@ -216,15 +155,15 @@ def _summary(wb: Workbook, result: MergeResult) -> None:
     ]
     status.append(["", Cell("Tổng số đơn vị", TOTAL_CELL), Cell(len(result.units), TOTAL_NUMBER)])
     columns = [
-        _number("STT"),
+        number_column("STT"),
         Column("Đơn vị", 34, 18),
         Column("Tình trạng", 12, 9),
         *(Column(f"{s.name} - {k}", 10, 8, NUMBER_CELL) for s in criteria for k in KINDS),
-        _number("Tổng", 8),
+        number_column("Tổng", 8),
     ]
     # A native bar chart of the totals row (one bar per criterion and kind), beside the
     # submission counts and within the printed width.
-    _, widths = print_widths([c.width for c in columns], [c.minimum for c in columns])
+    _, widths = table_widths(columns)
     chart = BarChart(
         "Số điển hình đăng ký theo tiêu chí",
         "Số lượng",
@@ -294,7 +233,7 @@ def _status_sheet(wb: Workbook, result: MergeResult) -> None:
         STATUS_SHEET,
         "TÌNH HÌNH NỘP BIỂU MẪU CỦA CÁC ĐƠN VỊ",
         [
-            _number(c.NUMBER),
+            number_column(c.NUMBER),
             Column(c.CODE, 9, 7),
             Column(c.NAME, 30, 16),
             Column(c.STATUS, 11, 9),
@@ -302,8 +241,8 @@ def _status_sheet(wb: Workbook, result: MergeResult) -> None:
             Column(c.FILE, 26, 14),
             Column(c.RECEIVED, 16, 11),
             Column(c.LATE, 8, 6, NUMBER_CELL),
-            _number(c.ACCEPTED, 8),
-            _number(c.REJECTED, 8),
+            number_column(c.ACCEPTED, 8),
+            number_column(c.REJECTED, 8),
             Column(c.OTHERS, 36, 14),
         ],
         rows,
@@ -332,7 +271,7 @@ def _errors_sheet(wb: Workbook, result: MergeResult) -> None:
         ERRORS_SHEET,
         "CÁC LỖI VÀ CẢNH BÁO",
         [
-            _number("STT"),
+            number_column("STT"),
             Column("Tệp", 24, 14),
             Column("Mã đơn vị", 9, 7),
             Column("Sheet", 12, 9),
@@ -368,16 +307,16 @@ def _duplicates_sheet(wb: Workbook, result: MergeResult) -> None:
         DUPLICATES_SHEET,
         "CÓ THỂ ĐĂNG KÝ TRÙNG (CẦN KIỂM TRA)",
         [
-            _number("STT"),
+            number_column("STT"),
             Column("Tiêu chí", 10, 8),
             Column("Họ và tên / Tên tập thể", 26, 16),
-            _number("Năm sinh", 8),
+            number_column("Năm sinh", 8),
             Column("Đơn vị (lần 1)", 24, 12),
             Column("Tệp (lần 1)", 22, 12),
-            _number("Dòng (lần 1)", 8),
+            number_column("Dòng (lần 1)", 8),
             Column("Đơn vị (lần 2)", 24, 12),
             Column("Tệp (lần 2)", 22, 12),
-            _number("Dòng (lần 2)", 8),
+            number_column("Dòng (lần 2)", 8),
         ],
         rows,
         len(rows),

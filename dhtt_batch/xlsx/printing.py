@@ -65,7 +65,8 @@ def fit_widths(natural: Sequence[float], minimum: Sequence[float], budget: float
         factor = (low + high) / 2
         total = sum(max(m, w * factor) for w, m in zip(widths, minimum, strict=True))
         low, high = (factor, high) if total <= budget else (low, factor)
-    return [round(max(m, w * low), 1) for w, m in zip(widths, minimum, strict=True)]
+    # Cut to a tenth, rounding down so the sum stays within the budget.
+    return [max(m, math.floor(w * low * 10) / 10) for w, m in zip(widths, minimum, strict=True)]
 
 
 PAGES = (Page(A4), Page(A3))  # landscape, smallest first

@@ -5,8 +5,11 @@ on a province's merge (1.2 million cells) that was most of the run. This writer 
 SpreadsheetML text directly: a shared-strings table (each distinct text escaped once), rows
 streamed into the zip entry as they are produced (a sheet is never held in memory), a fixed
 set of named cell styles, and only the sheet settings dhtt-batch's outputs use — column
-widths, a frozen header, a filter, A4 landscape print setup with repeated header rows, hidden
-sheets, one bar chart. It is deliberately not a general-purpose writer.
+widths, a frozen header, a filter, a styled table body with row heights fitted to its wrapped
+text, print setup (paper, fit to width, repeated header row, title and page numbers; see
+printing.py), hidden sheets, one bar chart. It is deliberately not a general-purpose writer.
+Sheet names are made valid for Excel and unique ignoring case; text is cut at Excel's 32,767
+UTF-16 units per cell.
 
 Sheets are declared with an iterable of rows; `save` consumes the iterables in order.
 A string that a spreadsheet would take as a formula is stored as text with the quote prefix.
