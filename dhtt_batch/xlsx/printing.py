@@ -102,24 +102,56 @@ def minimum_width(kind: str, choices: Sequence[str] = (), name: bool = False) ->
 
 def text_lines(text: str, width: float, bold: bool = False) -> int:
     """Lines `text` takes when wrapped in a column `width` wide (an estimate that errs tall)."""
-    per_line = width / (_BOLD_CHAR_WIDTH if bold else _CHAR_WIDTH)
-    if len(text) <= per_line and "\n" not in text:
-        return 1
-    usable = max(per_line - _LINE_LOSS, 1.0)
-    return sum(max(1, math.ceil(len(part) / usable)) for part in text.split("\n"))
+    return RowHeights([width], bold).lines([text])
+
+
+class RowHeights:
+    """Heights of rows of wrapped text in columns of the given widths, made once per sheet
+    (a province's workbook has tens of thousands of rows): per column, the characters a line
+    holds and those it holds once a word is lost at its end."""
+
+    def __init__(
+        self,
+        widths: Sequence[float],
+        bold: bool = False,
+        line_pt: float = LINE_PT,
+        wraps: Sequence[bool] | None = None,
+    ):
+        """`wraps`: which columns wrap their text (all when None); the others are skipped."""
+        char = _BOLD_CHAR_WIDTH if bold else _CHAR_WIDTH
+        self.columns = [
+            (col, w / char, max(w / char - _LINE_LOSS, 1.0))
+            for col, w in enumerate(widths)
+            if wraps is None or (col < len(wraps) and wraps[col])
+        ]
+        self.line_pt = line_pt
+
+    def lines(self, values: Sequence[Any]) -> int:
+        most, present = 1, len(values)
+        for col, limit, usable in self.columns:
+            value = values[col] if col < present else None
+            if type(value) is not str:
+                continue
+            if "\n" in value:
+                lines = sum(max(1, math.ceil(len(part) / usable)) for part in value.split("\n"))
+            elif len(value) > limit:
+                lines = math.ceil(len(value) / usable)
+            else:
+                continue
+            most = max(most, lines)
+        return most
+
+    def __call__(self, values: Sequence[Any]) -> float | None:
+        """The height the row needs, or None when one line is enough."""
+        lines = self.lines(values)
+        return None if lines == 1 else min(MAX_ROW_PT, lines * self.line_pt + 3)
 
 
 def row_height(
     values: Sequence[Any], widths: Sequence[float], bold: bool = False, line_pt: float = LINE_PT
 ) -> float | None:
     """The height a row of wrapped texts needs, or None when one line is enough."""
-    lines = 1
-    for value, width in zip(values, widths, strict=False):
-        if type(value) is str and len(value) > width * 0.9:
-            lines = max(lines, text_lines(value, width, bold))
-    if lines == 1:
-        return None
-    return min(MAX_ROW_PT, lines * line_pt + 3)
+    return RowHeights(widths, bold, line_pt)(values)
 
 
 HF_FONT, HF_SIZE = "Times New Roman,Bold", 11  # 8.5 pt or more once fitted, like the text

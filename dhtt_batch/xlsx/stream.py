@@ -39,7 +39,7 @@ from .parts import (
     root_relationships,
     styles_xml,
 )
-from .printing import A4, MARGINS_IN, Page, header_footer, row_height
+from .printing import A4, MARGINS_IN, Page, RowHeights, header_footer
 
 _EPOCH = datetime(1899, 12, 30)
 _EPOCH_DAY = _EPOCH.date().toordinal()
@@ -117,7 +117,7 @@ class Workbook:
             for number, sheet in enumerate(self._sheets, start=1):
                 cells = _CellWriter(strings, xf, date_xf)
                 with zf.open(f"xl/worksheets/sheet{number}.xml", "w") as out:
-                    _write_sheet(out, sheet, cells, number == 1)
+                    _write_sheet(out, sheet, cells, number == 1, self.styles)
                 if sheet.layout.chart:
                     charts.append(number)
                     self._write_chart(zf, number, sheet)
@@ -211,7 +211,16 @@ def _filter_end(layout: Layout) -> int:
     return max(layout.last_row or top + 1, top + 1)
 
 
-def _write_sheet(out: IO[bytes], sheet: _Sheet, cells: _CellWriter, first: bool) -> None:
+def _wrapping(layout: Layout, styles: Mapping[str, Style]) -> list[bool] | None:
+    """Which body columns wrap their text (all, when the body has no styles)."""
+    if not layout.body_styles:
+        return None
+    return [styles[name].wrap for name in layout.body_styles]
+
+
+def _write_sheet(
+    out: IO[bytes], sheet: _Sheet, cells: _CellWriter, first: bool, styles: Mapping[str, Style]
+) -> None:
     layout = sheet.layout
     out.write(_sheet_head(layout, first).encode("utf-8"))
     chunk: list[str] = []
@@ -219,12 +228,14 @@ def _write_sheet(out: IO[bytes], sheet: _Sheet, cells: _CellWriter, first: bool)
     top = layout.header_row or 0
     last = layout.last_row or top
     body = [cells.xf[style] for style in layout.body_styles]
+    fitted = RowHeights(layout.widths, wraps=_wrapping(layout, styles)) if layout.fit_rows else None
     for number, values in enumerate(sheet.rows, start=1):
         height = heights.get(number)
-        if top < number <= last:
-            if height is None and layout.fit_rows:
-                height = row_height(values, layout.widths)
-            chunk.append(cells.row(number, values, height, body))
+        in_body = top < number <= last
+        if in_body and height is None and fitted:
+            height = fitted(values)
+        if in_body and body:
+            chunk.append(cells.body_row(number, values, body, height))
         else:
             chunk.append(cells.row(number, values, height))
         if len(chunk) >= _CHUNK_ROWS:
@@ -351,35 +362,18 @@ class _CellWriter:
         self.letters: list[str] = []
         self.style_attr = [f' s="{n}"' if n else "" for n in range(2 * (len(xf) + 1))]
 
-    def row(
-        self,
-        number: int,
-        values: Sequence[Any],
-        height: float | None = None,
-        body: Sequence[int] = (),
-    ) -> str:
-        """`body`: cell formats by column; those cells are written even when empty."""
-        letters = self.letters
-        wanted = max(len(values), len(body))
-        if wanted > len(letters):
-            letters.extend(column_letters(n) for n in range(len(letters) + 1, wanted + 1))
-        parts = [
-            f'<row r="{number}" ht="{height:g}" customHeight="1">'
-            if height
-            else f'<row r="{number}">'
-        ]
+    def row(self, number: int, values: Sequence[Any], height: float | None = None) -> str:
+        letters = self._letters(len(values))
+        parts = [_row_start(number, height)]
         index, attr = self.strings.index, self.style_attr
-        styled = len(body)
         for col, value in enumerate(values):
-            xf = body[col] if col < styled else 0
+            xf = 0
             if type(value) is Cell:
                 value, style = value
                 xf = self.xf[style]
             # Text, by far the most common cell, is handled inline (no call per cell).
             if type(value) is str:
                 if not value:
-                    if xf:
-                        parts.append(f'<c r="{letters[col]}{number}"{attr[xf]}/>')
                     continue
                 if value[0] in _TRIGGERS:
                     xf += 1
@@ -387,15 +381,43 @@ class _CellWriter:
                 if found is None:
                     found = self.strings.get(value)
                 parts.append(f'<c r="{letters[col]}{number}"{attr[xf]} t="s"><v>{found}</v></c>')
-            else:
-                cell = "" if value is None else self._cell(f"{letters[col]}{number}", value, xf)
-                if not cell and xf:
-                    cell = f'<c r="{letters[col]}{number}"{attr[xf]}/>'
-                parts.append(cell)
-        for col in range(len(values), styled):
-            parts.append(f'<c r="{letters[col]}{number}"{attr[body[col]]}/>')
+            elif value is not None:
+                parts.append(self._cell(f"{letters[col]}{number}", value, xf))
         parts.append("</row>")
         return "".join(parts)
+
+    def body_row(
+        self, number: int, values: Sequence[Any], body: Sequence[int], height: float | None
+    ) -> str:
+        """A table body row: every column of `body` (cell formats) written, empty or not."""
+        letters = self._letters(max(len(values), len(body)))
+        parts = [_row_start(number, height)]
+        index, attr = self.strings.index, self.style_attr
+        count = len(values)
+        for col, xf in enumerate(body):
+            value: Any = values[col] if col < count else None
+            kind = type(value)
+            if kind is str and value:
+                if value[0] in _TRIGGERS:
+                    xf += 1
+                found = index.get(value)
+                if found is None:
+                    found = self.strings.get(value)
+                parts.append(f'<c r="{letters[col]}{number}"{attr[xf]} t="s"><v>{found}</v></c>')
+                continue
+            if kind is Cell:
+                value, style = value
+                xf = self.xf[style]
+            cell = self._cell(f"{letters[col]}{number}", value, xf) if value is not None else ""
+            parts.append(cell or f'<c r="{letters[col]}{number}"{attr[xf]}/>')
+        parts.append("</row>")
+        return "".join(parts)
+
+    def _letters(self, count: int) -> list[str]:
+        letters = self.letters
+        if count > len(letters):
+            letters.extend(column_letters(n) for n in range(len(letters) + 1, count + 1))
+        return letters
 
     def _cell(self, ref: str, value: Any, xf: int) -> str:
         kind = type(value)
@@ -431,6 +453,12 @@ class _CellWriter:
         except (TypeError, ValueError):
             return self._cell(ref, str(value), xf)
         return self._cell(ref, number, xf)
+
+
+def _row_start(number: int, height: float | None) -> str:
+    if height:
+        return f'<row r="{number}" ht="{height:g}" customHeight="1">'
+    return f'<row r="{number}">'
 
 
 def _serial(value: date | datetime | time) -> str:
