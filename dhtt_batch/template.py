@@ -47,7 +47,7 @@ from .xlsx.printing import A4, Page, minimum_width, print_widths
 UNLOCKED = Protection(locked=False)
 PORTRAIT = Page(A4, landscape=False)
 INSTRUCTIONS_WIDTH = 92  # A4 portrait, fitted at 100 %
-FORM_WIDTHS = [24, 38, 36]  # label, value, hint: the same
+FORM_WIDTHS = [24, 38, 36]  # label, value, hint: A4 portrait at 100 % too
 LAST_ROW = FIRST_DATA_ROW + PREPARED_ROWS - 1
 UNIT_LIST = "__units__"
 
@@ -122,10 +122,10 @@ def _instructions(ws: Worksheet, campaign: Campaign, specs: SpecSet, unit: Unit 
         f"{campaign.agency.name}" + (f" - {unit.name}" if unit else ""),
         "",
         "Cách điền:",
-        f'1. Sheet "{specs.info.name}": chọn tên đơn vị, ghi người lập biểu, điện thoại, '
+        f"1. Sheet “{specs.info.name}”: chọn tên đơn vị, ghi người lập biểu, điện thoại, "
         "ngày lập và thủ trưởng đơn vị.",
         f"2. Mỗi tiêu chí một sheet ({criteria}). Mỗi dòng là một tập thể hoặc một cá nhân.",
-        '3. Điền từ dòng ngay dưới dòng "Ví dụ"; không xóa, không sửa dòng tiêu đề và dòng '
+        "3. Điền từ dòng ngay dưới dòng “Ví dụ”; không xóa, không sửa dòng tiêu đề và dòng "
         "số thứ tự cột. Có thể chèn thêm dòng khi cần.",
         "4. Cột có dấu (*) là bắt buộc. Với cá nhân phải ghi Giới tính và Năm sinh; với tập thể "
         "để trống hai cột này.",
@@ -215,7 +215,7 @@ def _table_sheet(
     set_value(ws["A1"], campaign.agency.name.upper() + (f" - {unit.name.upper()}" if unit else ""))
     set_value(ws["A2"], spec.title)
     set_value(ws["A3"], f"Kỳ báo cáo: {campaign.period.label}")
-    set_value(ws["A4"], 'Cột có dấu (*) là bắt buộc. Điền từ dòng dưới dòng "Ví dụ".')
+    set_value(ws["A4"], "Cột có dấu (*) là bắt buộc. Điền từ dòng dưới dòng “Ví dụ”.")
     # Lines above the table span its width (column A alone is the narrow STT column).
     for row in range(1, HEADER_ROW - 1):
         ws.merge_cells(f"A{row}:{last_letter}{row}")

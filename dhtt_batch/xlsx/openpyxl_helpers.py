@@ -15,7 +15,6 @@ from openpyxl.worksheet.worksheet import Worksheet
 from .cells import looks_like_formula
 from .parts import BORDER_RGB, ERROR_RGB, HEADER_RGB, WARNING_RGB
 from .printing import (
-    A4,
     HF_FONT,
     HF_SIZE,
     MARGINS_IN,
@@ -82,10 +81,6 @@ def print_setup(ws: Any, page: Page, title: str = "", title_rows: str | None = N
     ws.oddFooter.center.text, ws.oddFooter.center.size = PAGE_NUMBER, HF_SIZE
     if title_rows:
         ws.print_title_rows = title_rows
-
-
-def a4_landscape(ws: Any, title_rows: str | None = None) -> None:
-    print_setup(ws, Page(A4), ws.title, title_rows)
 
 
 def fit_row_heights(
