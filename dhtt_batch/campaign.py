@@ -49,6 +49,9 @@ KNOWN_KEYS: dict[str, frozenset[str] | None] = {
             "archive",
             "docx_template",
             "html_template",
+            "plan_number",
+            "plan_symbol",
+            "plan_date",
         }
     ),
     "template": frozenset({"schemas"}),
@@ -107,6 +110,9 @@ class Agency:
     coordinator: str
 
 
+PlanDate = date | int | None  # a full date, or only the year
+
+
 @dataclass(frozen=True)
 class ReportSettings:
     number: str
@@ -120,6 +126,12 @@ class ReportSettings:
     archive: str
     docx_template: Path | None
     html_template: Path | None
+    # The plan the report answers ("Thực hiện Kế hoạch số 125/KH-VPUBND ngày 15/11/2022 …"):
+    # its number (blank: left for hand), its symbol (blank: no reference) and its date
+    # (a date, a year alone, or None).
+    plan_number: str = ""
+    plan_symbol: str = ""
+    plan_date: PlanDate = None
 
 
 ACTIVITY_FIELD_BY = ("unit", "criterion")
@@ -308,6 +320,15 @@ def _report(r: _Reader, base: Path) -> ReportSettings:
         report_date = raw_date if not isinstance(raw_date, datetime) else raw_date.date()
     else:
         raise CampaignError(f'{r.where("report", "date")}: phải là ngày dạng 2026-01-05 hoặc "".')
+    plan_date = _when(r.table("report").get("plan_date", ""))
+    if plan_date == "":
+        plan_date = None
+    elif isinstance(plan_date, datetime):
+        plan_date = plan_date.date()
+    elif isinstance(plan_date, bool) or not isinstance(plan_date, date | int):
+        raise CampaignError(
+            f'{r.where("report", "plan_date")}: phải là ngày dạng 2022-11-15, năm (2022) hoặc "".'
+        )
     recipients = r.table("report").get("recipients", [])
     if not isinstance(recipients, list) or not all(isinstance(x, str) for x in recipients):
         raise CampaignError(f"{r.where('report', 'recipients')}: phải là danh sách chuỗi.")
@@ -328,6 +349,9 @@ def _report(r: _Reader, base: Path) -> ReportSettings:
         archive=r.text("report", "archive", False, "Lưu: VT."),
         docx_template=template("docx_template"),
         html_template=template("html_template"),
+        plan_number=r.text("report", "plan_number", False),
+        plan_symbol=r.text("report", "plan_symbol", False),
+        plan_date=plan_date,
     )
 
 

@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -52,6 +53,7 @@ class FileOutcome:
     rows_rejected: int = 0
     rows_superseded: int = 0
     findings: list[Finding] = field(default_factory=list)
+    info: dict[str, Any] = field(default_factory=dict)  # its information sheet, by spec key
 
     @property
     def has_errors(self) -> bool:
@@ -141,6 +143,9 @@ def merge_validated(
         _outcome(sub, campaign, info_dates, validation.findings_for(sub))
         for sub in validation.submissions
     ]
+    forms = _info_values(info, specs)
+    for outcome in outcomes:
+        outcome.info = forms.get(outcome.sub.index, {})
     counted = _choose_submissions(outcomes)
     deadline = campaign.period.deadline_at
     for winner in counted.values():
@@ -154,6 +159,19 @@ def merge_validated(
     _attach_duplicate_findings(outcomes, duplicates)
     units = _unit_outcomes(campaign, outcomes, counted)
     return MergeResult(campaign, specs, outcomes, units, rows, duplicates, now, strict)
+
+
+def _info_values(info: pd.DataFrame, specs: SpecSet) -> dict[int, dict[str, Any]]:
+    """Each file's normalised information-sheet values (blanks dropped), by submission."""
+    keys = [key for key in specs.info.keys if key in info.columns]
+    return {
+        int(src): {k: v for k, v in zip(keys, values, strict=True) if not _blank(v)}
+        for src, *values in zip(info[SRC], *(info[k] for k in keys), strict=True)
+    }
+
+
+def _blank(value: Any) -> bool:
+    return value is None or value == "" or bool(pd.isna(value))
 
 
 def _outcome(

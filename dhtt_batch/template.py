@@ -32,19 +32,25 @@ from .formats.template_layout import (
     TemplateMeta,
     example_marker_column,
 )
-from .spec import ColumnSpec, Condition, SheetSpec, SpecSet
+from .spec import ColumnSpec, Condition, Role, SheetSpec, SpecSet
 from .xlsx.openpyxl_helpers import (
     BORDER,
     ERROR_FILL,
     EXAMPLE_FILL,
     WRAP_TOP,
-    a4_landscape,
+    fit_row_heights,
+    print_setup,
     set_value,
     style_header,
+    text_font,
     write_row,
 )
+from .xlsx.printing import A4, Page, minimum_width, print_widths
 
 UNLOCKED = Protection(locked=False)
+PORTRAIT = Page(A4, landscape=False)
+INSTRUCTIONS_WIDTH = 92  # A4 portrait, fitted at 100 %
+FORM_WIDTHS = [24, 38, 36]  # label, value, hint: A4 portrait at 100 % too
 LAST_ROW = FIRST_DATA_ROW + PREPARED_ROWS - 1
 # The first row with the data columns' style and validations: the column-number row, so a
 # row inserted directly above the example row inherits a data row's style (see _prepare_column).
@@ -126,10 +132,10 @@ def _instructions(ws: Worksheet, campaign: Campaign, specs: SpecSet, unit: Unit 
         f"{campaign.agency.name}" + (f" - {unit.name}" if unit else ""),
         "",
         "Cách điền:",
-        f'1. Sheet "{specs.info.name}": chọn tên đơn vị, ghi người lập biểu, điện thoại, '
+        f"1. Sheet “{specs.info.name}”: chọn tên đơn vị, ghi người lập biểu, điện thoại, "
         "ngày lập và thủ trưởng đơn vị.",
         f"2. Mỗi tiêu chí một sheet ({criteria}). Mỗi dòng là một tập thể hoặc một cá nhân.",
-        '3. Điền từ dòng ngay dưới dòng "Ví dụ"; không xóa, không sửa dòng tiêu đề và dòng '
+        "3. Điền từ dòng ngay dưới dòng “Ví dụ”; không xóa, không sửa dòng tiêu đề và dòng "
         "số thứ tự cột. Có thể chèn thêm dòng khi cần.",
         "4. Cột có dấu (*) là bắt buộc. Với cá nhân phải ghi Giới tính và Năm sinh; với tập thể "
         "để trống hai cột này.",
@@ -147,8 +153,11 @@ def _instructions(ws: Worksheet, campaign: Campaign, specs: SpecSet, unit: Unit 
     for row, text in enumerate(lines, start=1):
         set_value(ws.cell(row=row, column=1), text)
         ws.cell(row=row, column=1).alignment = Alignment(wrap_text=True, vertical="top")
-    ws["A1"].font = Font(bold=True, size=13)
-    ws.column_dimensions["A"].width = 120
+    ws["A1"].font = text_font(bold=True, size=13)
+    # One column as wide as A4 portrait prints at full size; each item as high as its lines.
+    ws.column_dimensions["A"].width = INSTRUCTIONS_WIDTH
+    fit_row_heights(ws, range(2, len(lines) + 1), [INSTRUCTIONS_WIDTH])
+    print_setup(ws, PORTRAIT, ws.title)
     ws.protection.sheet = True
 
 
@@ -164,20 +173,20 @@ def _form_sheet(
     ws: Worksheet, spec: SheetSpec, campaign: Campaign, unit: Unit | None, lists: _ListsSheet
 ) -> None:
     set_value(ws["A1"], spec.title)
-    ws["A1"].font = Font(bold=True, size=13)
-    ws.column_dimensions["A"].width = 24
-    ws.column_dimensions["B"].width = max(c.width for c in spec.columns)
-    ws.column_dimensions["C"].width = 60
+    ws["A1"].font = text_font(bold=True, size=13)
+    # Label, value and hint side by side on A4 portrait at full size.
+    for letter, width in zip("ABC", FORM_WIDTHS, strict=True):
+        ws.column_dimensions[letter].width = width
     for offset, col in enumerate(spec.columns):
         row = FORM_FIRST_ROW + offset
         label, value = ws.cell(row=row, column=1), ws.cell(row=row, column=2)
         set_value(label, header_text(col))
-        label.font = Font(bold=True)
+        label.font = text_font(bold=True)
         label.border = value.border = BORDER
         hint = ws.cell(row=row, column=3)
         set_value(hint, col.help)
-        hint.font = Font(italic=True, color="808080")
-        hint.alignment = WRAP_TOP
+        hint.font = text_font(italic=True, color="808080")
+        hint.alignment = label.alignment = value.alignment = WRAP_TOP
         if col.type == "period":
             set_value(value, campaign.period.label)
             continue
@@ -195,6 +204,8 @@ def _form_sheet(
             dv = _type_validation(col, date.today(), coord)
             if dv is not None:
                 _add_validation(ws, coord, dv)
+    fit_row_heights(ws, range(FORM_FIRST_ROW, FORM_FIRST_ROW + len(spec.columns)), FORM_WIDTHS)
+    print_setup(ws, PORTRAIT, spec.title)
     ws.protection.sheet = True
 
 
@@ -208,17 +219,26 @@ def _table_sheet(
 ) -> None:
     ncols = len(spec.columns)
     last_letter = get_column_letter(ncols)
+    page, widths = print_widths(
+        [c.width for c in spec.columns],
+        [minimum_width(c.type, c.choices, c.role == Role.NAME) for c in spec.columns],
+    )
     set_value(ws["A1"], campaign.agency.name.upper() + (f" - {unit.name.upper()}" if unit else ""))
     set_value(ws["A2"], spec.title)
     set_value(ws["A3"], f"Kỳ báo cáo: {campaign.period.label}")
-    set_value(ws["A4"], 'Cột có dấu (*) là bắt buộc. Điền từ dòng dưới dòng "Ví dụ".')
-    ws.merge_cells(f"A2:{last_letter}2")
-    ws["A1"].font = Font(bold=True)
-    ws["A2"].font = Font(bold=True, size=13)
-    ws["A2"].alignment = Alignment(horizontal="center")
-    ws["A4"].font = Font(italic=True, color="808080")
+    set_value(ws["A4"], "Cột có dấu (*) là bắt buộc. Điền từ dòng dưới dòng “Ví dụ”.")
+    # Lines above the table span its width (column A alone is the narrow STT column).
+    for row in range(1, HEADER_ROW - 1):
+        ws.merge_cells(f"A{row}:{last_letter}{row}")
+        ws.cell(row=row, column=1).alignment = Alignment(
+            horizontal="center" if row == 2 else "left", vertical="center", wrap_text=False
+        )
+    ws["A1"].font = text_font(bold=True)
+    ws["A2"].font = text_font(bold=True, size=13)
+    ws["A4"].font = text_font(italic=True, color="808080")
+    ws.row_dimensions[2].height = 21
     for index, col in enumerate(spec.columns, start=1):
-        ws.column_dimensions[get_column_letter(index)].width = col.width
+        ws.column_dimensions[get_column_letter(index)].width = widths[index - 1]
         set_value(ws.cell(row=HEADER_ROW, column=index), header_text(col))
         number = ws.cell(row=NUMBER_ROW, column=index)
         set_value(number, f"({index})")
@@ -227,8 +247,12 @@ def _table_sheet(
         _prepare_column(ws, spec, col, index, lists, today, (number, example))
         number.alignment = Alignment(horizontal="center", vertical="top", wrap_text=True)
     style_header(ws, HEADER_ROW, ncols)
+    fit_row_heights(ws, range(HEADER_ROW, HEADER_ROW + 1), widths, bold=True)
+    fit_row_heights(ws, range(EXAMPLE_ROW, EXAMPLE_ROW + 1), widths)
     ws.freeze_panes = ws.cell(row=EXAMPLE_ROW, column=min(4, ncols))
-    a4_landscape(ws, f"{HEADER_ROW}:{NUMBER_ROW}")
+    print_setup(
+        ws, page, f"{spec.title} - {campaign.period.label.upper()}", f"{HEADER_ROW}:{NUMBER_ROW}"
+    )
     _conditional_formats(ws, spec)
     ws.protection.sheet = True
     # Protection guards the title and headers; rows stay free to insert, delete and format.
@@ -309,7 +333,8 @@ def _prompt(dv: DataValidation, col: ColumnSpec) -> DataValidation:
 
 
 def _list_validation(col: ColumnSpec, ref: str) -> DataValidation:
-    dv = DataValidation(type="list", formula1=f"={ref}", allow_blank=True)
+    # The formula as Excel stores it: without a leading "=".
+    dv = DataValidation(type="list", formula1=ref, allow_blank=True)
     dv.showErrorMessage = True
     if col.strict:
         dv.error = f"{col.header}: hãy chọn một giá trị trong danh sách."

@@ -1,7 +1,14 @@
 from __future__ import annotations
 
+import atexit
 import functools
+import html
+import math
+import re
 import shutil
+import subprocess
+import tempfile
+from collections import defaultdict
 from collections.abc import Callable
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
@@ -60,6 +67,45 @@ def schemas_copy(tmp_path: Path) -> Path:
 
 def soffice() -> str | None:
     return shutil.which("soffice") or shutil.which("libreoffice")
+
+
+@functools.cache
+def _lo_profile() -> Path:
+    """One LibreOffice profile for this test run (making one costs a second or two a run);
+    never shared with another process, which LibreOffice does not allow."""
+    profile = Path(tempfile.mkdtemp(prefix="dhtt-lo-profile-"))
+    atexit.register(shutil.rmtree, profile, ignore_errors=True)
+    return profile
+
+
+def lo_convert(sources: Path | list[Path], fmt: str, outdir: Path) -> list[Path]:
+    """Convert files with headless LibreOffice (one run) into `outdir`; `fmt` as
+    --convert-to takes it ("pdf", "ods", "xlsx", "xlsx:Calc MS Excel 2007 XML")."""
+    files = [sources] if isinstance(sources, Path) else sources
+    outdir.mkdir(parents=True, exist_ok=True)
+    result = subprocess.run(
+        [
+            str(soffice()),
+            "--headless",
+            "--norestore",
+            f"-env:UserInstallation={_lo_profile().as_uri()}",
+            "--convert-to",
+            fmt,
+            "--outdir",
+            str(outdir),
+            *map(str, files),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    targets = [outdir / f"{f.stem}.{fmt.split(':')[0]}" for f in files]
+    assert result.returncode == 0 and all(t.exists() for t in targets), result.stderr
+    return targets
+
+
+# The Office-compatibility checker shared by the project (CI has ../shared beside the repo).
+OOXML_CHECK = REPO.parent / "shared" / "ooxml-check" / "check"
 
 
 # --- filled workbooks -----------------------------------------------------------------------
@@ -200,9 +246,6 @@ def flatten(findings: list[Finding], fields: list[str]) -> list[list[object]]:
     return [[shown(f, name) for name in fields] for f in findings]
 
 
-OOXML_CHECK = REPO.parent / "shared" / "ooxml-check" / "check"
-
-
 @pytest.fixture(scope="session")
 def office_check() -> Callable[..., None]:
     """Assert that Excel / Word would open these files without "repair" (../shared checker)."""
@@ -226,3 +269,75 @@ def campaign_of_year(tmp_path: Path, year: int) -> Campaign:
     path = tmp_path / f"campaign-{year}.toml"
     path.write_text(text.replace("year = 2025", f"year = {year}"), encoding="utf-8")
     return load_campaign(path)
+
+
+# --- printed pages (LibreOffice → PDF) ------------------------------------------------------
+
+
+def pdf_page_texts(pdf: Path) -> list[str]:
+    """Each page's text, laid out (pdftotext)."""
+    run = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr
+    return run.stdout.split("\f")[:-1]
+
+
+def pdf_text_sizes(pdf: Path) -> list[list[float]]:
+    """Per page, the printed size (pt) of every piece of text: the font size times the
+    scale the page applies to it (a sheet fitted to its paper prints smaller than its font)."""
+    from pypdf import PdfReader
+
+    return [_sizes(page) for page in PdfReader(pdf).pages]
+
+
+def _sizes(page: Any) -> list[float]:
+    sizes: list[float] = []
+
+    def visit(text: str, cm: list[float], tm: list[float], font: object, size: float) -> None:
+        if text.strip():
+            a, b, c, d = cm[:4]
+            y_axis = (tm[2] * a + tm[3] * c, tm[2] * b + tm[3] * d)
+            sizes.append(round(size * math.hypot(*y_axis), 2))
+
+    page.extract_text(visitor_text=visit)
+    return sizes
+
+
+Word = tuple[float, float, float, float, str]  # xMin, yMin, xMax, yMax, text
+
+
+def pdf_words(pdf: Path) -> list[list[Word]]:
+    """Each page's words with their boxes (pdftotext -bbox)."""
+    run = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr
+    pattern = re.compile(
+        r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)</word>'
+    )
+    return [
+        [
+            (float(a), float(b), float(c), float(d), html.unescape(t))
+            for a, b, c, d, t in pattern.findall(page)
+        ]
+        for page in run.stdout.split("<page ")[1:]
+    ]
+
+
+def overlapping_words(words: list[Word], share: float = 0.3) -> list[tuple[str, str]]:
+    """Pairs of words printed over each other (boxes sharing more than `share` of the smaller
+    one's width and height): text run into the next row, or a cell drawn over another."""
+    grid: dict[tuple[int, int], list[int]] = defaultdict(list)
+    found = []
+    for i, (x0, y0, x1, y1, text) in enumerate(words):
+        near = {(int(x // 40), int(y // 20)) for x in (x0, x1) for y in (y0, y1)}
+        seen: set[int] = set()
+        for key in near:
+            for j in grid[key]:
+                if j in seen:
+                    continue
+                seen.add(j)
+                a0, b0, a1, b1, other = words[j]
+                wide = min(x1, a1) - max(x0, a0) > share * min(x1 - x0, a1 - a0)
+                high = min(y1, b1) - max(y0, b0) > share * min(y1 - y0, b1 - b0)
+                if wide and high:
+                    found.append((text, other))
+            grid[key].append(i)
+    return found

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 
 import pytest
@@ -23,6 +23,14 @@ def test_default_campaign_reproduces_the_seed_office() -> None:
     assert campaign.period.id == "2025"
     assert campaign.period.label == "Năm 2025"
     assert campaign.period.deadline == datetime(2025, 12, 20, 17, 0)
+    # The seed plan: "Số: /KH-VPUBND", dated only "năm 2022" in the copy on file.
+    report = campaign.report
+    assert (report.plan_number, report.plan_symbol, report.plan_date) == ("", "KH-VPUBND", 2022)
+
+
+def test_plan_date_may_be_a_full_date(tmp_path: Path) -> None:
+    path = _campaign_with(tmp_path, "plan_date = 2022", "plan_date = 2022-11-15")
+    assert load_campaign(path).report.plan_date == date(2022, 11, 15)
 
 
 def _campaign_with(tmp_path: Path, old: str, new: str) -> Path:
@@ -69,6 +77,11 @@ def test_period_kinds_give_ids_and_labels(tmp_path: Path) -> None:
             'signer_name = "Phạm Thị Hồng Lê"',
             'signer_name = ""',
             "campaign.toml, mục [report] khóa 'signer_name': không được để trống.",
+        ),
+        (
+            "plan_date = 2022",
+            'plan_date = "15/11/2022"',
+            "campaign.toml, mục [report] khóa 'plan_date': phải là ngày dạng 2022-11-15, năm",
         ),
         (
             'name = "Văn phòng UBND tỉnh Quảng Bình"',

@@ -17,9 +17,11 @@ from dhtt_batch.campaign import Campaign
 from dhtt_batch.findings import Finding, make_finding
 from dhtt_batch.formats.template_layout import FIRST_DATA_ROW
 from dhtt_batch.outputs.feedback.jobs import write_all_feedback
+from dhtt_batch.outputs.feedback.openpyxl_copy import write_with_openpyxl
 from dhtt_batch.outputs.feedback.parts import AUTHOR, FIXES_SHEET, Unsupported
 from dhtt_batch.outputs.feedback.patch import _legacy_drawing_position, patched_copy
 from dhtt_batch.spec import SpecSet
+from dhtt_batch.submission import Submission
 from dhtt_batch.template import build_template
 from dhtt_batch.testing import fill_template
 from dhtt_batch.validate import ValidationResult
@@ -176,3 +178,66 @@ def test_every_fallback_to_openpyxl_says_why(
         "via": "openpyxl",
         "reason": "a returned feedback copy: its old marks must be cleared",
     }
+
+
+def _edit_package(source: Path, target: Path, edit: Callable[[str, str], str]) -> Path:
+    with zipfile.ZipFile(source) as zin, zipfile.ZipFile(target, "w") as zout:
+        for info in zin.infolist():
+            data = zin.read(info.filename)
+            if info.filename.endswith(".xml"):
+                data = edit(info.filename, data.decode()).encode()
+            zout.writestr(info.filename, data)
+    return target
+
+
+def _selected_tabs(data: bytes) -> list[str]:
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        parts = sheet_parts(zf)
+        return [
+            name
+            for name, part in parts.items()
+            if re.search(r'tabSelected="(1|true)"', zf.read(part).decode())
+        ]
+
+
+def test_a_tab_libreoffice_selected_is_unselected_too(
+    filled: Path, tmp_path: Path, specs: SpecSet
+) -> None:
+    """LibreOffice writes tabSelected="true": left as is, Excel opens two tabs grouped and
+    whatever the clerk types lands on both sheets."""
+    with zipfile.ZipFile(filled) as zf:
+        info_part = sheet_parts(zf)[specs.info.name]
+    saved_by_lo = _edit_package(
+        filled,
+        tmp_path / "lo.xlsx",
+        lambda name, xml: (
+            xml.replace("<sheetView ", '<sheetView tabSelected="true" ')
+            if name == info_part
+            else xml
+        ),
+    )
+    assert len(_selected_tabs(saved_by_lo.read_bytes())) == 1
+    data = patched_copy(saved_by_lo, [_finding(f"D{FIRST_DATA_ROW}")])
+    assert _selected_tabs(data) == [FIXES_SHEET]
+
+
+def test_a_sheet_named_like_the_fixes_sheet_in_other_case_is_not_doubled(
+    make_workbook: Make, tmp_path: Path
+) -> None:
+    """Excel compares sheet names ignoring case: "LỖI CẦN SỬA" beside "Lỗi cần sửa" is a
+    duplicate name, which Excel repairs by dropping a sheet."""
+
+    def renamed(wb: openpyxl.Workbook) -> None:
+        wb.create_sheet("LỖI CẦN SỬA")["A1"] = "danh sách cũ"
+
+    source = make_workbook(edit=renamed)
+    with pytest.raises(Unsupported):  # openpyxl's turn
+        patched_copy(source, [_finding(f"D{FIRST_DATA_ROW}")])
+    target = tmp_path / "copy.xlsx"
+    write_with_openpyxl(
+        Submission(0, source, source.name, sha256="x", format="xlsx"),
+        [_finding(f"D{FIRST_DATA_ROW}")],
+        target,
+    )
+    names = [n.casefold() for n in openpyxl.load_workbook(target).sheetnames]
+    assert names.count(FIXES_SHEET.casefold()) == 1

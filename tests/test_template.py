@@ -82,6 +82,15 @@ def test_every_choice_column_offers_exactly_the_spec_choices(
             assert dv.showInputMessage and dv.prompt == col.help[:250]
 
 
+def test_list_validations_are_stored_as_excel_stores_them(wb: openpyxl.Workbook) -> None:
+    """Excel writes <formula1>'_DanhMuc'!$B$2:$B$3</formula1>, never with a leading "="."""
+    lists = [
+        dv for ws in wb.worksheets for dv in ws.data_validations.dataValidation if dv.type == "list"
+    ]
+    assert lists
+    assert [dv.formula1 for dv in lists if dv.formula1.startswith("=")] == []
+
+
 def _letter(specs: SpecSet, sheet: str, key: str) -> str:
     return get_column_letter(specs.criterion(sheet).keys.index(key) + 1)
 

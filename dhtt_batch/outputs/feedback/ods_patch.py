@@ -27,7 +27,15 @@ from lxml import etree
 from ...findings import ERROR, Finding
 from ...xlsx.cells import CellRef
 from ...xlsx.parts import ERROR_RGB, HEADER_RGB, WARNING_RGB
-from .parts import AUTHOR, FIXES_HEADERS, FIXES_SHEET, FIXES_WIDTHS, Unsupported, fixes_rows
+from .parts import (
+    AUTHOR,
+    FIXES_HEADERS,
+    FIXES_SHEET,
+    FIXES_WIDTHS,
+    Unsupported,
+    fixes_rows,
+    is_fixes_sheet,
+)
 from .parts import fixes_title as _title
 
 NS = {
@@ -107,9 +115,8 @@ class _Document:
     def clear_previous_marks(self) -> None:
         """A clerk may send back last round's copy: its sheet and comments must not linger,
         and the cells they marked lose the fill (it may no longer apply)."""
-        old = self.tables.pop(FIXES_SHEET, None)
-        if old is not None:
-            self.spreadsheet.remove(old)
+        for name in [n for n in self.tables if is_fixes_sheet(n)]:
+            self.spreadsheet.remove(self.tables.pop(name))
         for note in list(self.spreadsheet.iter(ANNOTATION)):
             if (note.findtext(CREATOR) or "").strip() == AUTHOR:
                 cell = note.getparent()

@@ -14,7 +14,7 @@ import python_calamine as calamine
 from openpyxl import Workbook, load_workbook
 from openpyxl.cell.cell import Cell
 from openpyxl.comments import Comment
-from openpyxl.styles import Font, PatternFill
+from openpyxl.styles import PatternFill
 from openpyxl.worksheet.hyperlink import Hyperlink
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -26,17 +26,23 @@ from ...xlsx.openpyxl_helpers import (
     ERROR_FILL,
     WARNING_FILL,
     WRAP_TOP,
+    fit_row_heights,
+    print_setup,
     set_value,
     style_header,
+    text_font,
     write_row,
 )
+from ...xlsx.printing import A4, Page
 from .parts import (
     AUTHOR,
+    FIXES_HEADER_ROW,
     FIXES_HEADERS,
     FIXES_SHEET,
     FIXES_WIDTHS,
     fixes_rows,
     fixes_title,
+    is_fixes_sheet,
 )
 
 _NO_FILL = PatternFill(fill_type=None)
@@ -82,8 +88,9 @@ def _values_copy(sub: Submission) -> Workbook:
 
 def _clear_previous_marks(wb: Workbook) -> None:
     """A clerk may send back last round's feedback copy: our old marks must not linger."""
-    if FIXES_SHEET in wb.sheetnames:
-        wb.remove(wb[FIXES_SHEET])
+    for name in wb.sheetnames:
+        if is_fixes_sheet(name):
+            wb.remove(wb[name])
     for ws in wb.worksheets:
         for cell in list(ws._cells.values()):
             if cell.comment is not None and cell.comment.author == AUTHOR:
@@ -134,7 +141,7 @@ def _fixes_sheet(wb: Workbook, findings: list[Finding]) -> None:
     for other in wb.worksheets[1:]:
         other.sheet_view.tabSelected = False
     set_value(ws["A1"], fixes_title(findings))
-    ws["A1"].font = Font(bold=True)
+    ws["A1"].font = text_font(bold=True)
     write_row(ws, 3, FIXES_HEADERS)
     style_header(ws, 3, len(FIXES_HEADERS), height=20)
     for finding, values in zip(findings, fixes_rows(findings), strict=True):
@@ -145,8 +152,10 @@ def _fixes_sheet(wb: Workbook, findings: list[Finding]) -> None:
             link.hyperlink = Hyperlink(
                 ref=link.coordinate, location=f"'{finding.sheet}'!{finding.cell}"
             )
-            link.font = Font(color="0563C1", underline="single")
+            link.font = text_font(color="0563C1", underline="single")
         ws.cell(row=row, column=6).alignment = WRAP_TOP
     for letter, width in zip("ABCDEF", FIXES_WIDTHS, strict=True):
         ws.column_dimensions[letter].width = width
     ws.freeze_panes = "A4"
+    fit_row_heights(ws, range(FIXES_HEADER_ROW + 1, ws.max_row + 1), FIXES_WIDTHS)
+    print_setup(ws, Page(A4), FIXES_SHEET, f"{FIXES_HEADER_ROW}:{FIXES_HEADER_ROW}")

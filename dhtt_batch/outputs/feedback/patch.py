@@ -31,7 +31,15 @@ from ...xlsx.parts import (
     XML_HEAD,
 )
 from ...xlsx.stream import escape_text
-from .parts import FIXES_SHEET, Unsupported, comments_xml, fixes_sheet_xml, vml_xml
+from .parts import (
+    FIXES_HEADER_ROW,
+    FIXES_SHEET,
+    Unsupported,
+    comments_xml,
+    fixes_sheet_xml,
+    is_fixes_sheet,
+    vml_xml,
+)
 
 _CT = "application/vnd.openxmlformats-officedocument"
 # Worksheet children that follow <legacyDrawing> (schema order); extLst is found separately,
@@ -53,6 +61,8 @@ _R_ATTR = re.compile(r'\br="([A-Z]{1,3})?([0-9]+)"')
 _COL = re.compile(r"<col\b([^>]*?)/?>")
 _COL_ATTRS = ("min", "max", "style")
 _MAX_COLUMN = 16384
+# xsd:boolean: Excel writes "1", LibreOffice "true".
+_TAB_SELECTED = re.compile(r"""\btabSelected=(["'])\s*(?:1|true)\s*\1""")
 
 
 def patched_copy(path: Path, findings: list[Finding]) -> bytes:
@@ -88,7 +98,7 @@ class _Package:
             self.order.append(name)
 
     def patch(self, findings: list[Finding]) -> bytes:
-        if FIXES_SHEET in self.sheet_parts:
+        if is_fixes_sheet(*self.sheet_parts):
             raise Unsupported("a returned feedback copy: its old marks must be cleared")
         for name in ("xl/workbook.xml", "xl/styles.xml", "[Content_Types].xml"):
             _require_default_namespace(self.read(name))
@@ -189,10 +199,11 @@ class _Package:
         )
         if "<sheets>" not in book:
             raise Unsupported("unexpected <sheets> element")
-        self.write("xl/workbook.xml", book.replace("<sheets>", f"<sheets>{entry}", 1))
+        book = book.replace("<sheets>", f"<sheets>{entry}", 1)
+        self.write("xl/workbook.xml", _with_print_titles(book))
         for sheet in self.sheet_parts.values():  # one selected tab, or Excel groups them
-            if sheet in self.parts and 'tabSelected="1"' in self.read(sheet):
-                self.write(sheet, self.read(sheet).replace('tabSelected="1"', 'tabSelected="0"'))
+            if sheet in self.parts and _TAB_SELECTED.search(self.read(sheet)):
+                self.write(sheet, _TAB_SELECTED.sub('tabSelected="0"', self.read(sheet)))
 
     def _content_type(self, part: str, kind: str) -> None:
         types = self.read("[Content_Types].xml")
@@ -210,6 +221,36 @@ class _Package:
                 data = self.text[name].encode("utf-8") if name in self.text else self.parts[name]
                 zf.writestr(name, data)
         return out.getvalue()
+
+
+# CT_Workbook children that follow <definedNames>.
+_AFTER_NAMES = (
+    "<calcPr",
+    "<oleSize",
+    "<customWorkbookViews",
+    "<pivotCaches",
+    "<smartTagPr",
+    "<smartTagTypes",
+    "<webPublishing",
+    "<fileRecoveryPr",
+    "<webPublishObjects",
+    "<extLst",
+    "</workbook>",
+)
+
+
+def _with_print_titles(book: str) -> str:
+    """The fixes sheet (the first tab) repeats its header row on every printed page."""
+    ref = f"'{FIXES_SHEET}'!${FIXES_HEADER_ROW}:${FIXES_HEADER_ROW}"
+    name = (
+        f'<definedName name="_xlnm.Print_Titles" localSheetId="0">{escape_text(ref)}</definedName>'
+    )
+    if "<definedNames/>" in book:
+        return book.replace("<definedNames/>", f"<definedNames>{name}</definedNames>", 1)
+    if "<definedNames>" in book:
+        return book.replace("<definedNames>", f"<definedNames>{name}", 1)
+    at = min(i for i in (book.find(tag) for tag in _AFTER_NAMES) if i >= 0)
+    return f"{book[:at]}<definedNames>{name}</definedNames>{book[at:]}"
 
 
 def _marks(
