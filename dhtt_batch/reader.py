@@ -14,6 +14,7 @@ import io
 import re
 import zipfile
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +22,7 @@ import python_calamine as calamine
 
 from .findings import Finding, make_finding
 from .formats.template_layout import META_SHEET, TemplateMeta, parse_meta
+from .saved_time import saved_time
 from .xlsx.cells import column_letters, column_number
 from .xlsx.package import PackageError, sheet_parts
 
@@ -87,6 +89,7 @@ class RawWorkbook:
     package: zipfile.ZipFile | None = None  # .xlsx: the container, for the per-sheet scan
     parts: dict[str, str] = field(default_factory=dict)  # .xlsx: sheet name → part
     limits: Limits = LIMITS
+    saved: datetime | None = None  # when the file says it was last saved (saved_time.py)
 
     def sheet(self, name: str) -> RawSheet:
         """One sheet's values. An .xlsx sheet is scanned first: its extent is bounded before
@@ -148,6 +151,7 @@ def _open(path: Path, limits: Limits) -> RawWorkbook:
     )
     if META_SHEET in names:
         wb.meta = parse_meta(wb.sheet(META_SHEET).rows)
+    wb.saved = saved_time(data, fmt)
     return wb
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 
 from .campaign import Campaign
@@ -28,6 +29,7 @@ class Submission:
     format: str = ""
     meta: TemplateMeta = field(default_factory=TemplateMeta)
     sidecar: Sidecar | None = None
+    saved: datetime | None = None  # the workbook's own last-saved time (naive: wall clock)
     form: LocatedForm | None = None
     tables: dict[str, LocatedTable] = field(default_factory=dict)
     findings: list[Finding] = field(default_factory=list)
@@ -97,6 +99,7 @@ def load_submission(
         sub.identity = identify(campaign, path, TemplateMeta(), None, sub.sidecar)
         return sub
     sub.sha256, sub.format, sub.meta = workbook.sha256, workbook.format, workbook.meta
+    sub.saved = workbook.saved
     for code, value, detail in workbook.warnings:
         sub.findings.append(make_finding(code, display, value=value, detail=detail))
     try:

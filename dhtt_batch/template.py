@@ -6,8 +6,9 @@ from datetime import date
 from pathlib import Path
 
 from openpyxl import Workbook
+from openpyxl.cell.cell import Cell
 from openpyxl.formatting.rule import FormulaRule
-from openpyxl.styles import Alignment, Protection
+from openpyxl.styles import Alignment, Font, Protection
 from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
@@ -51,6 +52,10 @@ PORTRAIT = Page(A4, landscape=False)
 INSTRUCTIONS_WIDTH = 92  # A4 portrait, fitted at 100 %
 FORM_WIDTHS = [24, 38, 36]  # label, value, hint: A4 portrait at 100 % too
 LAST_ROW = FIRST_DATA_ROW + PREPARED_ROWS - 1
+# The first row with the data columns' style and validations: the column-number row, so a
+# row inserted directly above the example row inherits a data row's style (see _prepare_column).
+DATA_TOP = NUMBER_ROW
+EXAMPLE_FONT = Font(italic=True, color="595959")
 UNIT_LIST = "__units__"
 
 
@@ -138,11 +143,8 @@ def _instructions(ws: Worksheet, campaign: Campaign, specs: SpecSet, unit: Unit 
         "ngày/tháng/năm (ví dụ 05/01/2025); năm ghi 4 chữ số.",
         "6. Ô bắt buộc còn trống sẽ tô đỏ ngay khi dòng có dữ liệu: hãy điền đủ trước khi gửi.",
         "7. Không đổi tên sheet, không thêm mật khẩu; lưu dạng .xlsx và gửi về "
-        + (
-            f"Phòng Hành chính - Tổ chức ({_coordinator_email(campaign)})."
-            if _coordinator_email(campaign)
-            else "Phòng Hành chính - Tổ chức."
-        ),
+        + _send_to(campaign)
+        + ".",
     ]
     if campaign.period.deadline:
         lines.append(
@@ -159,9 +161,12 @@ def _instructions(ws: Worksheet, campaign: Campaign, specs: SpecSet, unit: Unit 
     ws.protection.sheet = True
 
 
-def _coordinator_email(campaign: Campaign) -> str:
+def _send_to(campaign: Campaign) -> str:
+    """Whom units send the form to: the coordinating unit of campaign.toml."""
     unit = campaign.unit(campaign.agency.coordinator)
-    return unit.email if unit else ""
+    if unit is None:
+        return campaign.agency.name
+    return f"{unit.name} ({unit.email})" if unit.email else unit.name
 
 
 def _form_sheet(
@@ -186,8 +191,9 @@ def _form_sheet(
             set_value(value, campaign.period.label)
             continue
         if col.type == "unit" and unit:
+            # Filled in, but left free: a colleague who is forwarded this template chooses
+            # their own unit, and that choice says who is submitting (see identify.py).
             set_value(value, unit.name)
-            continue
         value.protection = UNLOCKED
         if col.type == "date":
             value.number_format = "DD/MM/YYYY"
@@ -232,21 +238,15 @@ def _table_sheet(
     ws["A4"].font = text_font(italic=True, color="808080")
     ws.row_dimensions[2].height = 21
     for index, col in enumerate(spec.columns, start=1):
-        letter = get_column_letter(index)
-        ws.column_dimensions[letter].width = widths[index - 1]
+        ws.column_dimensions[get_column_letter(index)].width = widths[index - 1]
         set_value(ws.cell(row=HEADER_ROW, column=index), header_text(col))
-        set_value(ws.cell(row=NUMBER_ROW, column=index), f"({index})")
+        number = ws.cell(row=NUMBER_ROW, column=index)
+        set_value(number, f"({index})")
         example = ws.cell(row=EXAMPLE_ROW, column=index)
         set_value(example, _example_value(spec, col))
-        example.fill = EXAMPLE_FILL
-        example.font = text_font(italic=True, color="595959")
-        if col.type == "date":
-            example.number_format = "DD/MM/YYYY"
-        _prepare_column(ws, spec, col, index, lists, today)
+        _prepare_column(ws, spec, col, index, lists, today, (number, example))
+        number.alignment = Alignment(horizontal="center", vertical="top", wrap_text=True)
     style_header(ws, HEADER_ROW, ncols)
-    for index in range(1, ncols + 1):
-        ws.cell(row=NUMBER_ROW, column=index).alignment = Alignment(horizontal="center")
-        ws.cell(row=EXAMPLE_ROW, column=index).alignment = WRAP_TOP
     fit_row_heights(ws, range(HEADER_ROW, HEADER_ROW + 1), widths, bold=True)
     fit_row_heights(ws, range(EXAMPLE_ROW, EXAMPLE_ROW + 1), widths)
     ws.freeze_panes = ws.cell(row=EXAMPLE_ROW, column=min(4, ncols))
@@ -274,27 +274,49 @@ def _example_value(spec: SheetSpec, col: ColumnSpec) -> object:
 
 
 def _prepare_column(
-    ws: Worksheet, spec: SheetSpec, col: ColumnSpec, index: int, lists: _ListsSheet, today: date
+    ws: Worksheet,
+    spec: SheetSpec,
+    col: ColumnSpec,
+    index: int,
+    lists: _ListsSheet,
+    today: date,
+    cells: tuple[Cell, ...],
 ) -> None:
+    """The column's data style, validation and input hint, over every row a clerk may type in
+    or insert: from the column-number row down (see DATA_TOP).
+
+    Both LibreOffice and Excel give an inserted row the formatting of the row above it, and
+    LibreOffice lets rows be inserted on a protected sheet only where the cells are unlocked:
+    so the number row and the example row carry the same unlocked style and validation as the
+    data rows, and a row inserted above or below the example is as editable as any other.
+    """
     letter = get_column_letter(index)
-    area = f"{letter}{FIRST_DATA_ROW}:{letter}{LAST_ROW}"
+    area = f"{letter}{DATA_TOP}:{letter}{LAST_ROW}"
     # A column style (not 1000 styled cells) unlocks and formats every row, inserted or not;
-    # the cells the template writes above the data keep their own locked style.
+    # the cells the template writes above the number row keep their own locked style.
     dimension = ws.column_dimensions[letter]
-    dimension.protection = UNLOCKED
-    dimension.alignment = WRAP_TOP
-    if col.type == "date":
-        dimension.number_format = "DD/MM/YYYY"
-    elif col.type in ("text", "decision_number", "phone"):
-        dimension.number_format = "@"
+    number_format = _number_format(col)
+    for styled in (dimension, *cells):
+        styled.protection = UNLOCKED
+        styled.alignment = WRAP_TOP
+        if number_format:
+            styled.number_format = number_format
     if col.type == "choice":
         dv = _list_validation(
             col, lists.add(col.choices_from or f"{spec.name}.{col.key}", col.choices)
         )
     else:
-        dv = _type_validation(col, today, f"{letter}{FIRST_DATA_ROW}")
+        dv = _type_validation(col, today, f"{letter}{DATA_TOP}")
     if dv is not None:
         _add_validation(ws, area, dv)
+
+
+def _number_format(col: ColumnSpec) -> str | None:
+    if col.type == "date":
+        return "DD/MM/YYYY"
+    if col.type in ("text", "decision_number", "phone"):
+        return "@"
+    return None
 
 
 def _add_validation(ws: Worksheet, area: str, dv: DataValidation) -> None:
@@ -367,10 +389,17 @@ def _type_validation(col: ColumnSpec, today: date, first_cell: str) -> DataValid
 
 
 def _conditional_formats(ws: Worksheet, spec: SheetSpec) -> None:
-    """Turn a required (or conditionally required / forbidden) cell red once its row has data."""
+    """Turn a required (or conditionally required / forbidden) cell red once its row has data,
+    and show the example row as an example (grey, italic) by its marker rather than by a cell
+    style, so a row inserted under it does not inherit the look."""
     letters = {c.key: get_column_letter(i) for i, c in enumerate(spec.columns, start=1)}
     data_cols = [letters[c.key] for c in spec.data_columns]
-    r = FIRST_DATA_ROW
+    r = DATA_TOP
+    marker = f'${letters[example_marker_column(spec).key]}{r}="{EXAMPLE_MARKER}"'
+    ws.conditional_formatting.add(
+        f"A{r}:{letters[spec.columns[-1].key]}{LAST_ROW}",
+        FormulaRule(formula=[marker], fill=EXAMPLE_FILL, font=EXAMPLE_FONT, stopIfTrue=True),
+    )
     has_data = f"COUNTA(${data_cols[0]}{r}:${data_cols[-1]}{r})>0"
     for col in spec.columns:
         letter = letters[col.key]

@@ -10,20 +10,24 @@ import subprocess
 import tempfile
 from collections import defaultdict
 from collections.abc import Callable
-from datetime import date
+from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
 import pytest
 from click.testing import CliRunner
 from openpyxl import Workbook
+from openpyxl.utils import get_column_letter
 
-from dhtt_batch.campaign import Campaign, load_campaign
+from dhtt_batch.campaign import Campaign, default_campaign_path, load_campaign
 from dhtt_batch.findings import Finding
-from dhtt_batch.spec import SpecSet, load_specs
+from dhtt_batch.formats.template_layout import FORM_FIRST_ROW
+from dhtt_batch.spec import SheetSpec, SpecSet, load_specs
 from dhtt_batch.template import build_template
-from dhtt_batch.testing import example_record, fill_template
+from dhtt_batch.testing import example_record, fill_template, save_saved_at
 from dhtt_batch.validate import ValidationResult, validate_paths
+
+from . import lo_clerk
 
 REPO = Path(__file__).resolve().parent.parent
 SAMPLE_INBOX = REPO / "samples" / "inbox"
@@ -119,32 +123,40 @@ def valid_row(sheet: str = "a_HCM", **changes: object) -> dict[str, object]:
     return {**VALID_ROWS[sheet], **changes}
 
 
+def write_filled(
+    campaign: Campaign,
+    specs: SpecSet,
+    path: Path,
+    rows: dict[str, list[dict[str, object]]] | None = None,
+    info: dict[str, object] | None = None,
+    unit: str | None = None,
+    edit: Callable[[Workbook], None] | None = None,
+    of_campaign: Campaign | None = None,
+    saved: datetime | None = None,
+) -> Path:
+    """A filled template saved at `path`, its document properties saying it was saved at
+    `saved` (by default SAVED, before the default deadline)."""
+    source = of_campaign or campaign
+    wb = build_template(source, specs, source.unit(unit) if unit else None)
+    fill_template(
+        wb,
+        specs,
+        VALID_INFO if info is None else info,
+        {"a_HCM": [valid_row()]} if rows is None else rows,
+    )
+    if edit:
+        edit(wb)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return save_saved_at(wb, path, saved or SAVED)
+
+
 @pytest.fixture()
 def make_workbook(campaign: Campaign, specs: SpecSet, tmp_path: Path) -> Callable[..., Path]:
-    """Build a filled template in tmp_path; `edit(wb)` may change it before it is saved."""
+    """Build a filled template in tmp_path (see write_filled); `edit(wb)` may change it
+    before it is saved."""
 
-    def make(
-        name: str = "HCTC.xlsx",
-        rows: dict[str, list[dict[str, object]]] | None = None,
-        info: dict[str, object] | None = None,
-        unit: str | None = None,
-        edit: Callable[[Workbook], None] | None = None,
-        of_campaign: Campaign | None = None,
-    ) -> Path:
-        source = of_campaign or campaign
-        wb = build_template(source, specs, source.unit(unit) if unit else None)
-        fill_template(
-            wb,
-            specs,
-            VALID_INFO if info is None else info,
-            {"a_HCM": [valid_row()]} if rows is None else rows,
-        )
-        if edit:
-            edit(wb)
-        path = tmp_path / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        wb.save(path)
-        return path
+    def make(name: str = "HCTC.xlsx", **options: Any) -> Path:
+        return write_filled(campaign, specs, tmp_path / name, **options)
 
     return make
 
@@ -158,6 +170,8 @@ def check(campaign: Campaign, specs: SpecSet) -> Callable[..., ValidationResult]
 
 
 TODAY = date(2026, 1, 5)
+OFFICE_TZ = timezone(timedelta(hours=7))
+SAVED = datetime(2025, 12, 10, 9, 0, tzinfo=OFFICE_TZ)  # when make_workbook's files were saved
 
 
 @pytest.fixture(scope="session")
@@ -175,6 +189,51 @@ def merged_samples(tmp_path_factory: pytest.TempPathFactory) -> Path:
     assert result.exit_code == 0
     (out / "stdout.json").write_text(result.stdout, encoding="utf-8")
     return out
+
+
+# --- a clerk typing in LibreOffice (tests/lo_clerk.py) ----------------------------------------
+
+
+@functools.cache
+def _clerk_unavailable() -> str:
+    return lo_clerk.available()
+
+
+@pytest.fixture(scope="session")
+def clerk() -> Callable[[], lo_clerk.Clerk]:
+    """A new clerk's list of steps; `.run(file, save_as=…)` does them in LibreOffice."""
+    reason = _clerk_unavailable()
+    if reason:
+        pytest.skip(reason)
+    return lo_clerk.Clerk
+
+
+def typed(value: object) -> str:
+    """What a clerk types for a value: dates day first, numbers as digits."""
+    if isinstance(value, date):
+        return value.strftime("%d/%m/%Y")
+    return str(value)
+
+
+def type_record(
+    clerk: lo_clerk.Clerk, spec: SheetSpec, row: int, record: dict[str, object]
+) -> lo_clerk.Clerk:
+    """Type one record into a criterion sheet's row, column by column as the template has
+    them (blank values are skipped, as a clerk leaves the cell alone)."""
+    for index, key in enumerate(spec.keys, start=1):
+        value = record.get(key)
+        if value not in (None, ""):
+            clerk.type(spec.name, f"{get_column_letter(index)}{row}", typed(value))
+    return clerk
+
+
+def type_info(clerk: lo_clerk.Clerk, specs: SpecSet, info: dict[str, object]) -> lo_clerk.Clerk:
+    """Fill the unit-information sheet's fields (column B, one field per row)."""
+    for offset, col in enumerate(specs.info.columns):
+        value = info.get(col.key)
+        if value not in (None, ""):
+            clerk.type(specs.info.name, f"B{FORM_FIRST_ROW + offset}", typed(value))
+    return clerk
 
 
 def flatten(findings: list[Finding], fields: list[str]) -> list[list[object]]:
@@ -202,6 +261,14 @@ def office_check() -> Callable[..., None]:
         assert result.returncode == 0, result.stdout + result.stderr
 
     return run
+
+
+def campaign_of_year(tmp_path: Path, year: int) -> Campaign:
+    """The default campaign moved to another year (its templates are of another period)."""
+    text = default_campaign_path().read_text(encoding="utf-8")
+    path = tmp_path / f"campaign-{year}.toml"
+    path.write_text(text.replace("year = 2025", f"year = {year}"), encoding="utf-8")
+    return load_campaign(path)
 
 
 # --- printed pages (LibreOffice → PDF) ------------------------------------------------------

@@ -439,3 +439,24 @@ def test_outputs_inside_the_inbox_are_not_read_back(
     assert (out / "feedback" / "th-phan-hoi.xlsx").exists()
     assert [Path(f["path"]).name for f in second["files"]] == ["th.xlsx"]
     assert second["totals"] == first["totals"]
+
+
+def test_the_summary_names_files_that_count_for_no_unit(
+    make_workbook: Make, runner: CliRunner, tmp_path: Path
+) -> None:
+    """An attachment that is no spreadsheet is named, with its reason, and gets no feedback
+    copy (there is nothing of the unit's to mark)."""
+    make_workbook(name="inbox/th.xlsx")
+    (tmp_path / "inbox" / "cong-van.pdf").write_bytes(b"%PDF-1.4\n%%EOF\n")
+    result = runner.invoke(
+        cli, ["merge", str(tmp_path / "inbox"), "-o", str(tmp_path / "out")], catch_exceptions=False
+    )
+    assert result.exit_code == 0
+    assert (
+        "  Tệp không đọc được: cong-van.pdf — Tệp không phải bảng tính Excel hoặc LibreOffice "
+        "(nội dung là tệp PDF). Hãy gửi biểu mẫu .xlsx đã điền.\n" in result.stderr
+    )
+    assert "Tệp phản hồi gửi đơn vị" not in result.stderr
+    assert not (tmp_path / "out" / "feedback").exists() or not any(
+        (tmp_path / "out" / "feedback").iterdir()
+    )

@@ -228,7 +228,7 @@ def _status_sheet(wb: Workbook, result: MergeResult) -> None:
                 label(unit.status),
                 *((chosen.info.get(col.key) if chosen else None) for col in contacts),
                 chosen.sub.path.name if chosen else None,
-                chosen.received.strftime("%d/%m/%Y %H:%M") if chosen else None,
+                chosen.received.short() if chosen and chosen.received else None,
                 LATE_MARK if unit.late else "",
                 chosen.rows_accepted if chosen else 0,
                 chosen.rows_rejected if chosen else 0,

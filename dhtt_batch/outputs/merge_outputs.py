@@ -16,8 +16,8 @@ from ..formats.manifest import manifest
 from ..merge import MergeResult, merge_inbox
 from ..parallel import in_background
 from ..spec import SpecSet
-from ..states import FileStatus
 from ..validate import Progress
+from .feedback.copy import FeedbackCopy
 from .feedback.jobs import feedback_jobs, run_feedback_job
 
 if TYPE_CHECKING:
@@ -34,7 +34,7 @@ class MergeRun:
     result: MergeResult
     consolidated: Path
     manifest: Path
-    feedback: dict[str, Path] = field(default_factory=dict)  # input display name → copy
+    feedback: dict[str, FeedbackCopy] = field(default_factory=dict)  # input display → copy
     report: Path | None = None
     drafts: list[Path] = field(default_factory=list)
     export: ExportResult | None = None
@@ -115,29 +115,30 @@ def _remove_stale_temporaries(outdir: Path) -> None:
 def _write_outputs(result: MergeResult, outdir: Path) -> MergeRun:
     directory = outdir / FEEDBACK_DIR
     jobs = feedback_jobs(
-        [(o.sub, o.findings) for o in result.files if o.status != FileStatus.SUPERSEDED],
+        [(o.sub, o.findings) for o in result.files if o.needs_feedback_copy],
         directory,
         unit_prefix=True,
     )
     # Worker processes write the feedback copies while this one writes the consolidated
     # workbook: the two largest pieces of output work overlap.
-    with in_background(run_feedback_job, jobs) as feedback_paths:
+    with in_background(run_feedback_job, jobs) as feedback_copies:
         consolidated = write_consolidated(result, outdir / consolidated_name(result))
-        feedback = dict(zip((job[0].display for job in jobs), feedback_paths(), strict=True))
-    _remove_stale_feedback(directory, feedback)
+        feedback = dict(zip((job[0].display for job in jobs), feedback_copies(), strict=True))
+    _remove_stale_feedback(directory, {copy.path for copy in feedback.values()})
     manifest_path = outdir / "manifest.json"
     outputs = {
         "consolidated": consolidated.name,
-        "feedback": [f"{FEEDBACK_DIR}/{p.name}" for p in feedback.values()],
+        "feedback": [f"{FEEDBACK_DIR}/{c.path.name}" for c in feedback.values()],
     }
-    document = manifest(result, outputs)
+    per_file = {display: c.to_dict(FEEDBACK_DIR) for display, c in feedback.items()}
+    document = manifest(result, outputs, per_file)
     atomic_write_text(manifest_path, json.dumps(document, ensure_ascii=False, indent=2) + "\n")
     return MergeRun(result, consolidated, manifest_path, feedback)
 
 
-def _remove_stale_feedback(directory: Path, written: dict[str, Path]) -> None:
+def _remove_stale_feedback(directory: Path, written: set[Path]) -> None:
     """Feedback left from an earlier run on files that are now clean would mislead."""
     if directory.is_dir():
-        for stale in directory.glob("*-phan-hoi.xlsx"):
-            if stale not in written.values():
+        for stale in directory.glob("*-phan-hoi.*"):
+            if stale not in written:
                 stale.unlink()

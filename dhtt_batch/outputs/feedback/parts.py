@@ -23,8 +23,17 @@ def is_fixes_sheet(*names: str) -> bool:
     return any(name.casefold() == wanted for name in names)
 
 
+class Unsupported(Exception):
+    """The unit's package is not in the shape a patcher handles; the message says why."""
+
+
 def fixes_title(findings: list[Finding]) -> str:
     errors = sum(1 for f in findings if f.severity == ERROR)
+    if not errors:  # only notes: nothing to correct, nothing to send back
+        return (
+            f"DANH SÁCH CẦN LƯU Ý: {len(findings)} cảnh báo, không có lỗi; đơn vị không cần gửi "
+            "lại tệp. Bấm vào địa chỉ ô để xem ô được nhắc."
+        )
     return (
         f"DANH SÁCH CẦN SỬA: {errors} lỗi, {len(findings) - errors} cảnh báo. "
         "Bấm vào địa chỉ ô để đến ô cần sửa; sửa xong hãy gửi lại tệp."
