@@ -14,7 +14,7 @@ from typing import Any
 import click
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
-from . import __version__
+from . import __version__, cli_text
 from .atomic import OutputError
 from .campaign import Campaign, CampaignError, load_campaign
 from .naming import readable, shown
@@ -24,6 +24,9 @@ from .workdir import InitError, init_workdir
 
 EXIT_USAGE = 2
 EXIT_OUTPUT = 3
+SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
+
+cli_text.install()  # click's own usage errors and help headings in Vietnamese
 
 
 class Problem(click.ClickException):
@@ -71,7 +74,7 @@ def load_configuration(campaign_path: Path | None) -> tuple[Campaign, SpecSet]:
         raise ConfigProblem(str(exc)) from exc
 
 
-@click.group()
+@click.group(cls=cli_text.Group)
 @click.version_option(__version__, prog_name="dhtt-batch")
 def cli() -> None:
     """Thu thập, kiểm tra, tổng hợp và báo cáo biểu mẫu đăng ký điển hình tiên tiến.
@@ -110,7 +113,9 @@ def init(directory: Path) -> None:
     required=True,
     help="Tệp .xlsx cần tạo, hoặc thư mục khi dùng --all-units.",
 )
-@click.option("--unit", "unit_code", help="Mã đơn vị: ghi sẵn và khóa tên đơn vị trong biểu mẫu.")
+@click.option(
+    "--unit", "unit_code", help="Mã đơn vị (ví dụ KT): ghi sẵn tên đơn vị trong biểu mẫu."
+)
 @click.option("--all-units", is_flag=True, help="Tạo một biểu mẫu riêng cho mỗi đơn vị.")
 def template(
     campaign: Campaign, specs: SpecSet, output: Path, unit_code: str | None, all_units: bool
@@ -123,7 +128,17 @@ def template(
 
     if unit_code and all_units:
         raise ConfigProblem("Chỉ dùng một trong hai tùy chọn --unit hoặc --all-units.")
-    unit = campaign.unit(unit_code) if unit_code else None
+    if all_units and output.suffix.lower() in SPREADSHEET_SUFFIXES:
+        raise ConfigProblem(
+            f"--all-units tạo một tệp cho mỗi đơn vị: -o phải là một thư mục (ví dụ bieu-mau/), "
+            f"không phải tệp {output.name}."
+        )
+    if not all_units and (output.is_dir() or output.suffix.lower() != ".xlsx"):
+        raise ConfigProblem(
+            f"-o phải là tệp .xlsx (ví dụ bieu-mau.xlsx), không phải '{output}'. Để tạo biểu "
+            "mẫu cho mọi đơn vị vào một thư mục, dùng --all-units."
+        )
+    unit = campaign.unit(unit_code.strip().upper()) if unit_code else None
     if unit_code and unit is None:
         codes = ", ".join(u.code for u in campaign.units)
         raise ConfigProblem(f"Không có đơn vị mã '{unit_code}' trong danh sách ({codes}).")
@@ -161,7 +176,7 @@ def validate(
 
     Ví dụ:  dhtt-batch validate inbox/ --feedback phan-hoi/
     """
-    from .outputs.console import print_validation, stderr_console
+    from .outputs.console import print_validation, stdout_console
     from .outputs.feedback.jobs import write_all_feedback
     from .outputs.validation_json import dumps, validation_document
     from .validate import validate_paths
@@ -179,7 +194,7 @@ def validate(
     if as_json:
         click.echo(dumps(validation_document(result)))
     else:
-        print_validation(result, stderr_console())
+        print_validation(result, stdout_console())  # the report: `validate … > loi.txt`
         if written:
             click.echo(
                 f"Đã ghi {len(written)} tệp phản hồi vào {readable(str(feedback_dir))}", err=True

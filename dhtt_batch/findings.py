@@ -357,35 +357,56 @@ _KINDS = [
         "unit_unknown",
         ERROR,
         "Không rõ đơn vị gửi",
-        "Không xác định được đơn vị gửi tệp. Hãy chọn tên đơn vị ở sheet 'Thông tin đơn vị'.",
+        "Không xác định được đơn vị gửi tệp. Hãy chọn tên đơn vị ở sheet 'Thông tin đơn vị'. "
+        "(HCTC có thể ghi mã đơn vị vào khóa \"unit\" trong tệp '{expected}' rồi chạy lại.)",
         True,
     ),
     Kind(
         "unit_not_in_roster",
         ERROR,
         "Đơn vị ngoài danh sách",
-        "Đơn vị '{value}' không có trong danh sách đơn vị báo cáo của đợt này.",
+        "Đơn vị '{value}' không có trong danh sách đơn vị báo cáo của đợt này. (HCTC có thể "
+        "ghi mã đơn vị đúng vào khóa \"unit\" trong tệp '{expected}' rồi chạy lại.)",
+        True,
+    ),
+    Kind(
+        "unit_conflict",
+        ERROR,
+        "Không rõ tệp của đơn vị nào",
+        "Không xác định được tệp của đơn vị nào: {detail}. Dữ liệu chưa được tính cho đơn vị "
+        "nào. HCTC ghi mã đơn vị đúng vào khóa \"unit\" trong tệp '{value}' (tạo tệp nếu chưa "
+        "có) rồi chạy lại.",
         True,
     ),
     Kind(
         "unit_mismatch",
         WARNING,
         "Tên đơn vị không khớp",
-        "Biểu mẫu được cấp cho đơn vị '{expected}' nhưng sheet thông tin ghi '{value}'; đã tính "
-        "cho '{expected}'.",
+        "Tệp được tính cho '{expected}' vì {detail}; nhưng {value}. Nếu không đúng, HCTC ghi mã "
+        "đơn vị đúng vào khóa \"unit\" trong tệp '{hint}' rồi chạy lại.",
     ),
     Kind(
         "superseded",
         WARNING,
         "Đã có bản gửi sau",
-        "Tệp này đã được thay bằng tệp gửi sau '{detail}'; dữ liệu của tệp này không được tổng "
-        "hợp.",
+        "Tệp này đã được thay bằng bản mới hơn '{detail}' (theo {expected}: {value}); dữ "
+        "liệu của tệp này không được tổng hợp.",
+    ),
+    Kind(
+        "version_order_uncertain",
+        WARNING,
+        "Chưa chắc bản nào mới hơn",
+        "Đơn vị gửi nhiều bản; bản này được tính là bản mới nhất, nhưng {detail}. Nếu không "
+        'đúng, HCTC ghi thời điểm nhận đúng vào khóa "received" (ví dụ '
+        '"2025-12-18T15:00:00+07:00") trong tệp <tên tệp>.meta.json đặt cạnh mỗi bản ({value}; '
+        "tạo tệp nếu chưa có) rồi chạy lại.",
     ),
     Kind(
         "late",
         WARNING,
         "Gửi muộn",
-        "Tệp gửi lúc {value}, sau hạn {expected}; vẫn được tổng hợp và ghi là nộp muộn.",
+        "Tệp được tính là gửi {value} (theo {detail}), sau hạn {expected}; vẫn được tổng hợp "
+        "và ghi là nộp muộn.",
     ),
     Kind(
         "likely_duplicate",
@@ -396,6 +417,9 @@ _KINDS = [
 ]
 
 KINDS: dict[str, Kind] = {k.code: k for k in _KINDS}
+# About the file as a whole, for HCTC: nothing in the workbook for the unit to correct, so
+# on their own they call for no feedback copy (the summary and the reply draft carry them).
+OFFICE_NOTICES = frozenset({"late", "superseded", "version_order_uncertain", "unit_mismatch"})
 
 
 @dataclass(frozen=True)

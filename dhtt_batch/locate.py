@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import difflib
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -19,6 +18,7 @@ from .findings import Finding, make_finding
 from .formats.template_layout import EXAMPLE_MARKERS, REQUIRED_MARK, example_marker_column
 from .reader import FORMULA_NO_VALUE, RawSheet
 from .spec import ColumnSpec, Role, SheetSpec
+from .textkey import text_key
 from .xlsx.cells import CellRef
 
 HEADER_SCAN_ROWS = 40
@@ -28,9 +28,9 @@ _FUZZY_CUTOFF = 0.82
 
 @lru_cache(maxsize=8192)
 def header_key(text: object) -> str:
-    """Comparable form of a header: NFC, case-folded, no '(*)', single spaces."""
-    value = unicodedata.normalize("NFC", str(text)).casefold()
-    value = value.replace(REQUIRED_MARK.strip().casefold(), " ").replace("*", " ")
+    """Comparable form of a header, sheet name or marker: text_key, without '(*)' and the
+    punctuation around it."""
+    value = text_key(text).replace(REQUIRED_MARK.strip(), " ").replace("*", " ")
     return " ".join(value.split()).strip(" :.")
 
 
@@ -173,7 +173,9 @@ def _data_rows(
         problems = _cell_problems(raw.errors, number, positions)
         if not problems and all(values[i] is None for i in content):
             continue
-        if not table.records and not problems:
+        # The number row sits right under the header; the example row may have rows inserted
+        # above it, so its marker is looked for on every row (one cell test per row).
+        if not problems and (not table.records or _is_marker(values[marker])):
             verdict = _template_row(dict(zip(spec.keys, values, strict=True)), positions, spec)
             if verdict == "skip":
                 continue
@@ -276,8 +278,11 @@ def _is_number_row(values: dict[str, Any]) -> bool:
 
 
 def _is_example(values: dict[str, Any], spec: SheetSpec) -> bool:
-    marker = values.get(example_marker_column(spec).key)
-    return isinstance(marker, str) and header_key(marker).rstrip(":") in EXAMPLE_MARKERS
+    return _is_marker(values.get(example_marker_column(spec).key))
+
+
+def _is_marker(value: Any) -> bool:
+    return isinstance(value, str) and header_key(value).rstrip(":") in EXAMPLE_MARKERS
 
 
 def _matches_example(values: dict[str, Any], spec: SheetSpec) -> bool:

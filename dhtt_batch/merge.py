@@ -10,14 +10,16 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
 from .campaign import Campaign, Unit
 from .collation import exemplar_key
 from .duplicates import Duplicate, find_duplicates
-from .findings import ERROR, Finding, make_finding, sort_findings
-from .identify import received_at
+from .findings import ERROR, OFFICE_NOTICES, Finding, make_finding, sort_findings
+from .identify import identity_findings
+from .received import Evidence, best, gather, newest
 from .spec import Role, SpecSet
 from .states import (
     FILE,
@@ -44,18 +46,34 @@ class AccountingError(Exception):
 class FileOutcome:
     sub: Submission
     status: FileStatus | None
-    received: datetime
-    received_source: str
+    evidence: dict[str, Evidence]  # when it was received or made, by source (received.py)
     late: bool
     rows_read: int = 0
     rows_accepted: int = 0
     rows_rejected: int = 0
     rows_superseded: int = 0
     findings: list[Finding] = field(default_factory=list)
+    info: dict[str, Any] = field(default_factory=dict)  # its information sheet, by spec key
 
     @property
     def has_errors(self) -> bool:
         return any(f.severity == ERROR for f in self.findings)
+
+    @property
+    def needs_feedback_copy(self) -> bool:
+        """A copy of the unit's own workbook helps when it could be read, still counts (or was
+        rejected), and something in it is for the unit to see — not only notices for HCTC
+        (late, superseded, …), which the summary and the reply draft carry."""
+        return (
+            self.sub.readable
+            and self.status != FileStatus.SUPERSEDED
+            and any(f.code not in OFFICE_NOTICES for f in self.findings)
+        )
+
+    @property
+    def received(self) -> Evidence | None:
+        """The best evidence of when this file was received or made."""
+        return best(self.evidence)
 
 
 @dataclass
@@ -125,6 +143,9 @@ def merge_validated(
         _outcome(sub, campaign, info_dates, validation.findings_for(sub))
         for sub in validation.submissions
     ]
+    forms = _info_values(info, specs)
+    for outcome in outcomes:
+        outcome.info = forms.get(outcome.sub.index, {})
     counted = _choose_submissions(outcomes)
     deadline = campaign.period.deadline_at
     for winner in counted.values():
@@ -140,42 +161,31 @@ def merge_validated(
     return MergeResult(campaign, specs, outcomes, units, rows, duplicates, now, strict)
 
 
+def _info_values(info: pd.DataFrame, specs: SpecSet) -> dict[int, dict[str, Any]]:
+    """Each file's normalised information-sheet values (blanks dropped), by submission."""
+    keys = [key for key in specs.info.keys if key in info.columns]
+    return {
+        int(src): {k: v for k, v in zip(keys, values, strict=True) if not _blank(v)}
+        for src, *values in zip(info[SRC], *(info[k] for k in keys), strict=True)
+    }
+
+
+def _blank(value: Any) -> bool:
+    return value is None or value == "" or bool(pd.isna(value))
+
+
 def _outcome(
     sub: Submission, campaign: Campaign, info_dates: dict[int, object], findings: list[Finding]
 ) -> FileOutcome:
-    info_date = info_dates.get(sub.index)
-    try:
-        when, source = received_at(sub.sidecar, info_date, sub.path, campaign.period.tz)
-    except OSError:  # a dangling link, a vanished file: no time of its own
-        when, source = datetime.fromtimestamp(0, campaign.period.tz), "file_time"
-    deadline = campaign.period.deadline_at
-    usable = sub.readable and not sub.blocked
-    outcome = FileOutcome(
-        sub,
-        None,
-        when,
-        source,
-        bool(usable and deadline and when > deadline),
-        findings=list(findings),
-    )
-    code = sub.identity.code
-    if usable and code is None:
-        claimed = sub.identity.claimed
-        outcome.findings.append(
-            make_finding(
-                "unit_not_in_roster" if claimed else "unit_unknown", sub.display, value=claimed
-            )
-        )
-    if code and sub.identity.conflict:
-        unit = campaign.unit(code)
-        outcome.findings.append(
-            make_finding(
-                "unit_mismatch",
-                sub.display,
-                unit=code,
-                value=sub.identity.conflict,
-                expected=unit.name if unit else code,
-            )
+    tz = campaign.period.tz
+    evidence = gather(sub.sidecar, sub.saved, sub.path, info_dates.get(sub.index), tz)
+    received, deadline = best(evidence), campaign.period.deadline_at
+    # Any readable file can be late (a rejected one too: the unit still sent it late).
+    late = bool(sub.readable and deadline and received and received.after(deadline))
+    outcome = FileOutcome(sub, None, evidence, late, findings=list(findings))
+    if sub.readable and not sub.blocked:
+        outcome.findings.extend(
+            identity_findings(campaign, Path(sub.id.name), sub.display, sub.identity)
         )
     return outcome
 
@@ -185,37 +195,63 @@ def _usable(outcome: FileOutcome) -> bool:
 
 
 def _choose_submissions(outcomes: list[FileOutcome]) -> dict[str, FileOutcome]:
-    """Per unit, the newest usable file counts; the others are superseded by it."""
+    """Per unit, the newest usable file counts (received.py says how versions are ordered);
+    the others are superseded by it, and a choice made on weak or contradictory evidence is
+    said so on the file that counts."""
+    groups: dict[str, list[FileOutcome]] = {}
+    for outcome in outcomes:
+        code = outcome.sub.identity.code
+        if code and _usable(outcome):
+            groups.setdefault(code, []).append(outcome)
     counted: dict[str, FileOutcome] = {}
-    for outcome in outcomes:
-        code = outcome.sub.identity.code
-        if not code or not _usable(outcome):
+    for code, group in groups.items():
+        if len(group) == 1:
+            counted[code] = group[0]
             continue
-        best = counted.get(code)
-        if best is None or (outcome.received, outcome.sub.display) > (
-            best.received,
-            best.sub.display,
-        ):
-            counted[code] = outcome
-    for outcome in outcomes:
-        code = outcome.sub.identity.code
-        winner = counted.get(code) if code else None
-        if winner is not None and winner is not outcome and _usable(outcome):
-            outcome.findings.append(
+        index, verdict = newest([(o.sub.id.relative, o.evidence) for o in group])
+        winner = counted[code] = group[index]
+        for other in group:
+            if other is not winner:
+                other.findings.append(_superseded(other, winner, verdict.basis))
+        if verdict.uncertain:
+            winner.findings.append(
                 make_finding(
-                    "superseded", outcome.sub.display, unit=code, detail=winner.sub.id.relative
+                    "version_order_uncertain",
+                    winner.sub.display,
+                    unit=code,
+                    value=", ".join(f"'{o.sub.id.relative}'" for o in group),
+                    detail=verdict.doubt,
                 )
             )
     return counted
 
 
+def _superseded(outcome: FileOutcome, winner: FileOutcome, basis: str) -> Finding:
+    if basis in winner.evidence and basis in outcome.evidence:
+        newer, older = winner.evidence[basis], outcome.evidence[basis]
+        how, when = newer.label, f"{newer.shown()}, sau {older.shown()}"
+    else:
+        how, when = "tên tệp", "không phân biệt được thời điểm của hai bản"
+    return make_finding(
+        "superseded",
+        outcome.sub.display,
+        unit=outcome.sub.identity.code,
+        detail=winner.sub.id.relative,
+        expected=how,
+        value=when,
+    )
+
+
 def _late_finding(outcome: FileOutcome, deadline: datetime) -> Finding:
+    received = outcome.received
+    assert received is not None  # only a file with evidence after the deadline is late
     return make_finding(
         "late",
         outcome.sub.display,
         unit=outcome.sub.identity.code,
-        value=outcome.received.strftime("%H:%M ngày %d/%m/%Y"),
-        expected=deadline.strftime("%H:%M ngày %d/%m/%Y"),
+        value=received.shown(),
+        detail=received.label,
+        expected=f"{deadline:%H:%M} ngày {deadline:%d/%m/%Y}",
     )
 
 
@@ -353,5 +389,13 @@ def _unit_outcomes(
             status = UnitStatus.LATE
         else:
             status = UnitStatus.VALID
-        units.append(UnitOutcome(unit, status, files, chosen, bool(chosen and chosen.late)))
+        # Late or on time by the file that counts, else by the latest one the unit sent.
+        reference = chosen or latest(files)
+        units.append(UnitOutcome(unit, status, files, chosen, bool(reference and reference.late)))
     return units
+
+
+def latest(files: list[FileOutcome]) -> FileOutcome | None:
+    """The file with the latest best evidence (for a unit none of whose files counts)."""
+    dated = [f for f in files if f.received is not None]
+    return max(dated, key=lambda f: (f.received, f.sub.display)) if dated else None

@@ -13,6 +13,7 @@ import io
 import re
 import zipfile
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +24,7 @@ from .findings import Finding, make_finding
 from .formats.marks import CONSOLIDATED_KIND, FEEDBACK_MARK
 from .formats.template_layout import META_SHEET, TemplateMeta, parse_meta
 from .inputs import InputError, read_regular
+from .saved_time import saved_time
 from .xlsx.cells import column_number
 from .xlsx.package import PackageError, sheet_parts
 
@@ -76,6 +78,7 @@ class RawWorkbook:
     parts: dict[str, str] = field(default_factory=dict)  # .xlsx: sheet name → part
     limits: Limits = LIMITS
     own_output: str = ""  # what the project wrote this as, when it did (not a submission)
+    saved: datetime | None = None  # when the file says it was last saved (saved_time.py)
 
     def sheet(self, name: str) -> RawSheet:
         """One sheet's values. An .xlsx sheet is scanned first: its extent is bounded before
@@ -155,6 +158,7 @@ def _open(path: Path, limits: Limits) -> RawWorkbook:
             wb.own_output = "bảng tổng hợp"
     if mark:
         wb.own_output = "bản phản hồi (chưa được đơn vị mở và lưu lại)"
+    wb.saved = saved_time(data, fmt)
     return wb
 
 

@@ -339,6 +339,12 @@ def _load_sheet(
             raise SpecError(f"{where}: thiếu '{required}'.")
     if data["kind"] not in SHEET_KINDS:
         raise SpecError(f"{where}: 'kind' phải là một trong {', '.join(SHEET_KINDS)}.")
+    name = str(data["sheet"])
+    if len(name) > 31 or re.search(r"[\[\]:*?/\\]", name) or name.strip("'") != name:
+        raise SpecError(
+            f"{where}: tên sheet '{name}' không dùng được trong Excel (tối đa 31 ký tự, không "
+            "chứa [ ] : * ? / \\, không bắt đầu hay kết thúc bằng dấu ')."
+        )
     if data["kind"] == "table" and not data.get("criterion"):
         raise SpecError(f"{where}: sheet tiêu chí cần 'criterion'.")
     raw_columns = data["columns"]
@@ -355,7 +361,7 @@ def _load_sheet(
                     f"{where}, cột '{col.key}': điều kiện nhắc tới cột '{cond.column}' không có."
                 )
     return SheetSpec(
-        name=str(data["sheet"]),
+        name=name,
         kind=str(data["kind"]),
         title=str(data["title"]),
         columns=columns,

@@ -6,6 +6,7 @@ Nothing here validates values; that happens for all files of a criterion at once
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 
 from .campaign import Campaign
@@ -29,6 +30,7 @@ class Submission:
     format: str = ""
     meta: TemplateMeta = field(default_factory=TemplateMeta)
     sidecar: Sidecar | None = None
+    saved: datetime | None = None  # the workbook's own last-saved time (naive: wall clock)
     form: LocatedForm | None = None
     tables: dict[str, LocatedTable] = field(default_factory=dict)
     findings: list[Finding] = field(default_factory=list)
@@ -107,6 +109,7 @@ def load_submission(found: Found, campaign: Campaign, specs: SpecSet) -> Submiss
     if workbook.own_output:
         sub.findings.append(make_finding("own_output", display, detail=workbook.own_output))
         return sub
+    sub.saved = workbook.saved
     for code, value, detail in workbook.warnings:
         sub.findings.append(make_finding(code, display, value=value, detail=detail))
     try:

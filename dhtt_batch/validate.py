@@ -29,6 +29,7 @@ from .xlsx.cells import CellRef
 
 Progress = Callable[[str, int, int], None]  # (file name, files done, files in all)
 _CELL_PROBLEMS = {"error_value", "formula_no_value"}
+_READ_AS = {"date_as_text", "choice_normalized"}  # "understood as …": moot when still wrong
 SHARD_FROM_ROWS = 20_000  # below this, one process validates sooner than two can start
 
 
@@ -299,10 +300,16 @@ def _schema_findings(
 
 
 def _drop_shadowed(findings: list[Finding]) -> list[Finding]:
-    """A cell showing #N/A also fails 'required'; the error-value finding says it better."""
+    """One say per cell: a cell showing #N/A also fails 'required', and the error-value
+    finding says it better; a date typed as text that is also in the future (or a choice
+    typed by hand that is still wrong) gets the error only, which quotes the value read."""
     flagged = {(f.file, f.sheet, f.cell) for f in findings if f.code in _CELL_PROBLEMS}
+    wrong = {(f.file, f.sheet, f.cell) for f in findings if f.severity == ERROR and f.cell}
     return [
-        f for f in findings if f.code in _CELL_PROBLEMS or (f.file, f.sheet, f.cell) not in flagged
+        f
+        for f in findings
+        if (f.code in _CELL_PROBLEMS or (f.file, f.sheet, f.cell) not in flagged)
+        and not (f.code in _READ_AS and (f.file, f.sheet, f.cell) in wrong)
     ]
 
 

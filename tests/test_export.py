@@ -280,10 +280,10 @@ def test_merge_export_of_the_samples_needs_no_configuration(
     out = tmp_path / "out"
     output = merge(runner, SAMPLE_INBOX, out, "--export")
     target = out / "de-nghi-khen-thuong-2025.xlsx"
-    assert f"Đã ghi {target}: 8 dòng đề nghị khen thưởng (tdkt-quang-binh)." in output
+    assert f"Đã ghi {target}: 9 dòng đề nghị khen thưởng (tdkt-quang-binh)." in output
     rows = read_export(target)
     assert [r["C"] for r in rows] == proposals_in(out / "tong-hop-2025.xlsx")
-    assert len(rows) == 8
+    assert len(rows) == 9
     assert {r["U"] for r in rows} == {"0013"}  # the seed office: Quản lý Nhà nước
     office_check(target)
 

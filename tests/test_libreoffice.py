@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import subprocess
 from collections.abc import Callable
 from pathlib import Path
 
@@ -12,32 +11,13 @@ import pytest
 from dhtt_batch.spec import SpecSet
 from dhtt_batch.validate import ValidationResult
 
-from .conftest import flatten, soffice, valid_row
+from .conftest import flatten, lo_convert, soffice, valid_row
 
 pytestmark = pytest.mark.skipif(soffice() is None, reason="LibreOffice (soffice) not installed")
 
 
 def convert(source: Path, fmt: str, outdir: Path) -> Path:
-    outdir.mkdir(parents=True, exist_ok=True)
-    result = subprocess.run(
-        [
-            str(soffice()),
-            "--headless",
-            "--norestore",
-            f"-env:UserInstallation=file://{outdir}/lo",
-            "--convert-to",
-            fmt,
-            "--outdir",
-            str(outdir),
-            str(source),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=180,
-    )
-    target = outdir / f"{source.stem}.{fmt.split(':')[0]}"
-    assert result.returncode == 0 and target.exists(), result.stderr
-    return target
+    return lo_convert(source, fmt, outdir)[0]
 
 
 def test_template_survives_a_round_trip_through_ods(

@@ -208,7 +208,7 @@ def test_hostile_extents_in_bounded_memory(make_workbook: Make, tmp_path: Path, 
                         b'<row r="99999"><c r="SF99999"><v>1</v></c></row></sheetData>',
                     )
                 dst.writestr(info, data)
-    assert path.stat().st_size < 200_000
+    assert path.stat().st_size < 400_000  # a small file (the sample .xls is ~310 KB)
     proc = run_limited(["validate", "--json", str(path)])
     assert proc.returncode == 1, proc.stderr
     assert "Traceback" not in proc.stderr

@@ -150,7 +150,7 @@ def test_ctrl_c_during_the_switch_waits_for_it(two_runs: Path, tmp_path: Path) -
         "os.rename = rename\n"
     )
     proc = run_cli(["merge", str(tmp_path / "inbox"), "-o", str(two_runs), "--json"], interrupt)
-    assert proc.returncode == 1 and "Aborted" in proc.stderr  # interrupted, after the switch
+    assert proc.returncode == 1 and "Đã dừng" in proc.stderr  # interrupted, after the switch
     manifest = assert_consistent_set(two_runs)
     assert manifest["totals"]["files"] == 2
 

@@ -84,12 +84,12 @@ def test_a_count_typed_as_text_is_read(
         (
             StatusColumn.ACCEPTED,
             "ba dòng",
-            "sheet 'Tình hình nộp', ô H3: số dòng nhận 'ba dòng' không phải số.",
+            "sheet 'Tình hình nộp', ô J3: số dòng nhận 'ba dòng' không phải số.",
         ),
         (
             StatusColumn.LATE,
             "muộn 2 ngày",
-            "sheet 'Tình hình nộp', ô G3: cột 'Nộp muộn' ghi 'muộn 2 ngày'; chỉ được ghi 'Có' "
+            "sheet 'Tình hình nộp', ô I3: cột 'Nộp muộn' ghi 'muộn 2 ngày'; chỉ được ghi 'Có' "
             "hoặc để trống.",
         ),
         (

@@ -116,6 +116,18 @@ def _break(directory: Path, filename: str, old: str, new: str) -> None:
         ("a_HCM.yaml", "sheet: a_HCM", "sheet: b_CCHC", "sheet 'b_CCHC' bị trùng."),
         (
             "a_HCM.yaml",
+            "sheet: a_HCM",
+            "sheet: a/HCM",
+            "schemas/a_HCM.yaml: tên sheet 'a/HCM' không dùng được trong Excel",
+        ),
+        (
+            "c_CDS.yaml",
+            "sheet: c_CDS",
+            "sheet: Công nghệ thông tin và chuyển đổi số",
+            "tên sheet 'Công nghệ thông tin và chuyển đổi số' không dùng được trong Excel",
+        ),
+        (
+            "a_HCM.yaml",
             "    width: 22\n    help: Mức",
             "    widht: 22\n    help: Mức",
             "cột 'muc_do_hoan_thanh': khóa không hợp lệ: widht.",

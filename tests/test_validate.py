@@ -146,6 +146,26 @@ def test_normalisations_are_applied_to_the_values(make_workbook: Make, check: Ch
     assert [f.code for f in result.findings] == ["choice_normalized", "date_as_text"]
 
 
+def test_a_cell_that_is_still_wrong_gets_the_error_only(
+    make_workbook: Make, check: Check, letters: Callable
+) -> None:
+    """A future date typed as text is one mistake, told once: 'future date', not also
+    'date typed as text, understood as …'; a hand-typed choice that is still not in the list
+    likewise. A date typed as text that is fine keeps its notice."""
+    rows = [
+        valid_row(ngay_quyet_dinh="05/01/2027"),
+        valid_row(ho_ten="Lê Văn Hai", ngay_quyet_dinh="05/01/2024", gioi_tinh="nam giới"),
+    ]
+    result = check(make_workbook(rows={"a_HCM": rows}))
+    date_col = letters("a_HCM", "ngay_quyet_dinh")
+    assert codes_at(result) == [
+        [f"{date_col}{ROW}", "future_date"],
+        [f"{letters('a_HCM', 'gioi_tinh')}{ROW + 1}", "choice"],
+        [f"{date_col}{ROW + 1}", "date_as_text"],
+    ]
+    assert "'05/01/2027'" in result.findings[0].message
+
+
 def test_decision_date_needs_a_decision_number(
     make_workbook: Make, check: Check, letters: Callable
 ) -> None:

@@ -7,6 +7,7 @@ metadata read back here. Both sides of the `_meta` sheet live in this module.
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -67,5 +68,6 @@ def parse_meta(rows: Sequence[Sequence[Any]]) -> TemplateMeta:
             value = row[1]
             if isinstance(value, float) and value.is_integer():
                 value = int(value)
-            values[row[0].strip()] = "" if value is None else str(value).strip()
+            text = "" if value is None else str(value).strip()
+            values[row[0].strip()] = unicodedata.normalize("NFC", text)
     return TemplateMeta(**values)

@@ -1,4 +1,5 @@
-"""What the officer reads on the terminal (stderr): findings grouped by file, and summaries."""
+"""What the officer reads on the terminal: `validate`'s report (stdout), merge and collect
+summaries and progress (stderr)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from rich.table import Table
 
 from ..findings import ERROR
 from ..mail import CollectReport
+from ..merge import MergeResult
 from ..naming import shown
 from ..states import UnitStatus, label
 from ..validate import ValidationResult
@@ -16,7 +18,17 @@ from .merge_outputs import MergeRun
 
 
 def stderr_console() -> Console:
+    """Progress, status and errors."""
     return Console(stderr=True, highlight=False)
+
+
+def stdout_console() -> Console:
+    """Reports (what `validate` found): stdout, so they can be redirected to a file; a file
+    gets plain text wide enough for the table of findings."""
+    console = Console(highlight=False)
+    if not console.is_terminal:
+        console = Console(highlight=False, width=max(console.width, 140))
+    return console
 
 
 def print_validation(result: ValidationResult, console: Console) -> None:
@@ -68,9 +80,11 @@ def print_merge(run: MergeRun, console: Console) -> None:
         f"nhận + {totals['rows_rejected']} loại + {totals['rows_superseded']} thay thế.",
         soft_wrap=True,
     )
+    for line in _files_for_no_unit(result):
+        console.print(line, soft_wrap=True, markup=False)
     console.print(f"Bảng tổng hợp: {shown(run.consolidated)}", soft_wrap=True)
     if run.feedback:
-        folder = next(iter(run.feedback.values())).parent
+        folder = next(iter(run.feedback.values())).path.parent
         console.print(
             f"Tệp phản hồi gửi đơn vị: {len(run.feedback)} tệp trong {shown(folder)}",
             soft_wrap=True,
@@ -85,6 +99,26 @@ def print_merge(run: MergeRun, console: Console) -> None:
             soft_wrap=True,
         )
     print_export(run, console)
+
+
+def _files_for_no_unit(result: MergeResult) -> list[str]:
+    """Files that count for no unit — unreadable ones (a scanned letter, a PDF) and files whose
+    unit is unknown or disputed — each with its reason: the unit tallies above omit them."""
+    lines = []
+    for outcome in result.files:
+        if outcome.sub.readable and outcome.sub.identity.code:
+            continue
+        reason = next((f for f in outcome.findings if f.blocking), None)
+        if reason is None:
+            continue
+        if not outcome.sub.is_submission:
+            what = "Không đọc (không phải biểu mẫu của đơn vị)"
+        elif not outcome.sub.readable:
+            what = "Tệp không đọc được"
+        else:
+            what = "Tệp không tính cho đơn vị nào"
+        lines.append(f"  {what}: {outcome.sub.id.relative} — {reason.message}")
+    return lines
 
 
 def print_export(run: MergeRun, console: Console) -> None:

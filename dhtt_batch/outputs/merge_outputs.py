@@ -3,6 +3,7 @@ a lock on OUTDIR, after any `collect` writing into the inbox has finished."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,8 +20,8 @@ from ..merge import MergeResult, merge_inbox
 from ..naming import readable
 from ..parallel import in_background
 from ..spec import SpecSet
-from ..states import FileStatus
 from ..validate import Progress
+from .feedback.copy import FeedbackCopy
 from .feedback.jobs import feedback_jobs, run_feedback_job
 from .outset import (
     DRAFTS_DIR,
@@ -59,7 +60,7 @@ class MergeRun:
     result: MergeResult
     consolidated: Path
     manifest: Path
-    feedback: dict[str, Path] = field(default_factory=dict)  # input display name → copy
+    feedback: dict[str, FeedbackCopy] = field(default_factory=dict)  # input display → copy
     report: Path | None = None
     drafts: list[Path] = field(default_factory=list)
     export: ExportResult | None = None
@@ -71,7 +72,10 @@ class MergeRun:
             return outdir / path.relative_to(stage)
 
         self.consolidated, self.manifest = there(self.consolidated), there(self.manifest)
-        self.feedback = {key: there(path) for key, path in self.feedback.items()}
+        self.feedback = {
+            key: dataclasses.replace(copy, path=there(copy.path))
+            for key, copy in self.feedback.items()
+        }
         self.report = there(self.report) if self.report else None
         self.drafts = [there(path) for path in self.drafts]
         if self.export is not None:
@@ -190,13 +194,14 @@ def _write_set(
         )
     outputs = {
         "consolidated": run.consolidated.name,
-        "feedback": [f"{FEEDBACK_DIR}/{p.name}" for p in run.feedback.values()],
+        "feedback": [f"{FEEDBACK_DIR}/{c.path.name}" for c in run.feedback.values()],
         "report": run.report.name if run.report else None,
         "drafts": [f"{DRAFTS_DIR}/{p.name}" for p in run.drafts],
         "export": [path.name for path, _ in run.export.parts] if run.export else [],
         "files": describe(stage),
     }
-    document = manifest(result, outputs)
+    per_file = {display: c.to_dict(FEEDBACK_DIR) for display, c in run.feedback.items()}
+    document = manifest(result, outputs, per_file)
     atomic_write_text(run.manifest, json.dumps(document, ensure_ascii=False, indent=2) + "\n")
     return run
 
@@ -205,17 +210,17 @@ def _write_outputs(result: MergeResult, stage: Path) -> MergeRun:
     directory = stage / FEEDBACK_DIR
     directory.mkdir()
     jobs = feedback_jobs(
-        [(o.sub, o.findings) for o in result.files if o.status != FileStatus.SUPERSEDED],
+        [(o.sub, o.findings) for o in result.files if o.needs_feedback_copy],
         directory,
         unit_prefix=True,
     )
     # Worker processes write the feedback copies while this one writes the consolidated
     # workbook: the two largest pieces of output work overlap. A copy whose worker dies is
     # left out (the file's findings are in the workbook and the manifest all the same).
-    with in_background(run_feedback_job, jobs, on_crash=_no_copy) as feedback_paths:
+    with in_background(run_feedback_job, jobs, on_crash=_no_copy) as feedback_copies:
         consolidated = write_consolidated(result, stage / consolidated_name(result))
-        written = zip((job[0].display for job in jobs), feedback_paths(), strict=True)
-        feedback = {display: path for display, path in written if path is not None}
+        written = zip((job[0].display for job in jobs), feedback_copies(), strict=True)
+        feedback = {display: copy for display, copy in written if copy is not None}
     return MergeRun(result, consolidated, stage / MANIFEST, feedback)
 
 

@@ -1,7 +1,8 @@
 """Consolidated data + campaign → the report's content, once, as plain data.
 
 The DOCX and HTML renderings fill their templates from this same dictionary, so every number
-appears identically in both and comes from the workbook.
+appears identically in both and comes from the workbook. What a row means (tập thể or cá nhân,
+its name, whether it is proposed) is asked of the spec's roles, never of column keys.
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ from ..spec import Role, SheetSpec, SpecSet
 from ..states import UNIT, UNIT_NAME, UnitStatus, label
 
 EDITABLE = "(Phần này để Văn phòng bổ sung nhận xét, đề xuất trước khi trình ký.)"
+BLANK_NUMBER = "\u00a0" * 6  # room to write a document's number by hand
+Record = dict[str, Any]
 
 
 def vn_number(value: int) -> str:
@@ -24,7 +27,15 @@ def vn_number(value: int) -> str:
 
 
 def vn_date(day: date) -> dict[str, str]:
-    return {"day": f"{day.day:02d}", "month": f"{day.month:02d}", "year": str(day.year)}
+    """Day and month as Nghị định 30/2020 writes them: a leading zero before days under 10
+    and months 1 and 2 only (ngày 05 tháng 3, ngày 15 tháng 02)."""
+    month = f"{day.month:02d}" if day.month <= 2 else str(day.month)
+    return {"day": f"{day.day:02d}", "month": month, "year": str(day.year)}
+
+
+def quoted(text: str) -> str:
+    """Vietnamese typographic quotes."""
+    return f"“{text}”"
 
 
 def build_context(
@@ -33,11 +44,14 @@ def build_context(
     """The report's whole content as plain data, from the consolidated workbook and the
     campaign: both the DOCX and the HTML template are filled from this one dictionary."""
     period = data.meta.get("period_label") or campaign.period.label
+    period_lower = f"{period[0].lower()}{period[1:]}"
     report = campaign.report
     criteria = _criteria(data, specs)
     total_tt = sum(c["tap_the"] for c in criteria)
     total_cn = sum(c["ca_nhan"] for c in criteria)
     roster = _roster(data)
+    units = _unit_table(data, specs)
+    appendix = _appendix(data, specs)
     return {
         "parent": campaign.agency.parent.upper(),
         "issuer": campaign.agency.short_name.upper(),
@@ -47,10 +61,11 @@ def build_context(
         "place": campaign.agency.place,
         "date": vn_date(report.date or today),
         "subject": report.subject
-        or "Kết quả phát hiện, xây dựng và nhân rộng điển hình "
-        f"tiên tiến {period[0].lower()}{period[1:]}",
+        or f"Kết quả phát hiện, xây dựng và nhân rộng điển hình tiên tiến {period_lower}",
         "period": period,
+        "plan": _plan(campaign),
         "roster": roster,
+        "submissions": _submissions(data),
         "criteria": criteria,
         "totals": {
             "tap_the": vn_number(total_tt),
@@ -58,12 +73,19 @@ def build_context(
             "tong": vn_number(total_tt + total_cn),
             "raw": total_tt + total_cn,
         },
-        "units": _unit_table(data, specs),
-        "proposals": _proposals(data, specs),
+        "units": units,
+        "unit_totals": {
+            "counts": [
+                vn_number(sum(u["raw_counts"][i] for u in units)) for i in range(len(criteria))
+            ],
+            "tong": vn_number(sum(u["raw"] for u in units)),
+        },
+        "appendix": appendix,
+        "proposals": [row for group in appendix for kind in group["kinds"] for row in kind["rows"]],
         "assessment": _assessment(data, criteria, roster, total_tt + total_cn),
         "editable": EDITABLE,
-        "closing": f"Trên đây là báo cáo kết quả phát hiện, xây dựng và nhân rộng điển hình tiên "
-        f"tiến {period[0].lower()}{period[1:]} của {campaign.agency.name}./.",
+        "closing": "Trên đây là báo cáo kết quả phát hiện, xây dựng và nhân rộng điển hình tiên "
+        f"tiến {period_lower} của {campaign.agency.name}./.",
         "recipients": [f"- {r};" for r in report.recipients] + [f"- {report.archive}"],
         "signer": {
             "authority": report.signer_authority.upper(),
@@ -74,24 +96,46 @@ def build_context(
     }
 
 
+def _plan(campaign: Campaign) -> str:
+    """The plan the report answers, as the opening sentence names it."""
+    report, phase = campaign.report, campaign.period.phase
+    subject = "xây dựng và nhân rộng điển hình tiên tiến" + (f" giai đoạn {phase}" if phase else "")
+    if not report.plan_symbol:
+        return f"Kế hoạch {subject}"
+    reference = f"Kế hoạch số {report.plan_number or BLANK_NUMBER}/{report.plan_symbol}"
+    when = report.plan_date
+    if isinstance(when, date):
+        numbers = vn_date(when)
+        reference += f" ngày {numbers['day']}/{numbers['month']}/{numbers['year']}"
+    elif isinstance(when, int):
+        reference += f" năm {when}"
+    return f"{reference} về {subject}"
+
+
+def _kinds(spec: SheetSpec, records: list[Record]) -> tuple[int, int]:
+    """(tập thể, cá nhân) among the records, by the spec's kind role."""
+    kind = spec.key(Role.KIND)
+    collective = sum(1 for r in records if spec.is_collective(r.get(kind)))
+    return collective, len(records) - collective
+
+
 def _criteria(data: ConsolidatedData, specs: SpecSet) -> list[dict[str, Any]]:
     rows = []
     for number, spec in enumerate(specs.criteria, start=1):
         records = data.rows.get(spec.name, [])
-        kind = spec.key(Role.KIND)
-        tt = sum(1 for r in records if spec.is_collective(r.get(kind)))
+        tt, cn = _kinds(spec, records)
         rows.append(
             {
                 "stt": number,
                 "sheet": spec.name,
                 "label": spec.label,
                 "tap_the": tt,
-                "ca_nhan": len(records) - tt,
+                "ca_nhan": cn,
                 "tong": len(records),
                 "text": {
                     "tap_the": vn_number(tt),
-                    "ca_nhan": vn_number(len(records) - tt),
-                    "tong": vn_number(len(records)),
+                    "ca_nhan": vn_number(cn),
+                    "tong": vn_number(tt + cn),
                 },
             }
         )
@@ -113,6 +157,20 @@ def _roster(data: ConsolidatedData) -> dict[str, Any]:
     }
 
 
+def _submissions(data: ConsolidatedData) -> list[dict[str, Any]]:
+    """Each roster unit's submission state and whom to call about it."""
+    return [
+        {
+            "stt": number,
+            "name": unit.name,
+            "status": label(unit.status),
+            "contact": unit.contact.get(Role.CONTACT_NAME, ""),
+            "phone": unit.contact.get(Role.CONTACT_PHONE, ""),
+        }
+        for number, unit in enumerate(data.units, start=1)
+    ]
+
+
 def _unit_table(data: ConsolidatedData, specs: SpecSet) -> list[dict[str, Any]]:
     table = []
     for number, unit in enumerate(data.units, start=1):
@@ -126,6 +184,7 @@ def _unit_table(data: ConsolidatedData, specs: SpecSet) -> list[dict[str, Any]]:
                 "name": unit.name,
                 "status": label(unit.status),
                 "counts": [vn_number(c) for c in counts],
+                "raw_counts": counts,
                 "tong": vn_number(sum(counts)),
                 "raw": sum(counts),
             }
@@ -133,34 +192,56 @@ def _unit_table(data: ConsolidatedData, specs: SpecSet) -> list[dict[str, Any]]:
     return table
 
 
-def _proposals(data: ConsolidatedData, specs: SpecSet) -> list[dict[str, Any]]:
-    picked = []
-    for order, spec in enumerate(specs.criteria):
-        proposal, kind, name = spec.role(Role.PROPOSAL), spec.key(Role.KIND), spec.key(Role.NAME)
-        for record in data.rows.get(spec.name, []):
-            form = record.get(proposal.key)
-            if form and form != proposal.value("none"):
-                key = exemplar_key(spec.is_collective(record.get(kind)), record.get(name))
-                picked.append(((order, key), spec, record))
-    picked.sort(key=lambda item: item[0])
-    return [
-        {
-            "stt": n,
-            "criterion": spec.label,
-            "name": _value(spec, r, Role.NAME),
-            "kind": _value(spec, r, Role.KIND),
-            "position": _value(spec, r, Role.POSITION),
-            "unit": r.get(UNIT_NAME) or "",
-            "achievement": _value(spec, r, Role.ACHIEVEMENTS),
-            "form": _value(spec, r, Role.PROPOSAL),
-        }
-        for n, (_, spec, r) in enumerate(picked, start=1)
-    ]
+def _appendix(data: ConsolidatedData, specs: SpecSet) -> list[dict[str, Any]]:
+    """The proposed exemplars by criterion (in spec order), tập thể before cá nhân within
+    each, by name in Vietnamese order; numbered straight through."""
+    groups, number = [], 0
+    for spec in specs.criteria:
+        proposed = [r for r in data.rows.get(spec.name, []) if _proposed(spec, r)]
+        kind_column = spec.role(Role.KIND)
+        kinds = []
+        for collective in (True, False):
+            records = [
+                r for r in proposed if spec.is_collective(r.get(kind_column.key)) == collective
+            ]
+            records.sort(key=lambda r: exemplar_key(collective, _value(spec, r, Role.NAME)))
+            rows = []
+            for record in records:
+                number += 1
+                rows.append(_proposal(spec, record, number))
+            if rows:
+                title = kind_column.value("collective" if collective else "individual")
+                kinds.append({"title": title, "rows": rows})
+        if kinds:
+            groups.append({"title": f"{spec.criterion}) {spec.label}", "kinds": kinds})
+    return groups
 
 
-def _value(spec: SheetSpec, record: dict[str, Any], role: Role) -> Any:
+def _proposed(spec: SheetSpec, record: Record) -> bool:
+    column = spec.by_role(Role.PROPOSAL)
+    if column is None:
+        return False
+    form = record.get(column.key)
+    return bool(form) and form != column.value("none")
+
+
+def _value(spec: SheetSpec, record: Record, role: Role) -> str:
     column = spec.by_role(role)
-    return (record.get(column.key) if column else None) or ""
+    value = record.get(column.key) if column else None
+    return "" if value is None else str(value)
+
+
+def _proposal(spec: SheetSpec, record: Record, number: int) -> dict[str, Any]:
+    return {
+        "stt": number,
+        "criterion": spec.label,
+        "name": _value(spec, record, Role.NAME),
+        "kind": _value(spec, record, Role.KIND),
+        "position": _value(spec, record, Role.POSITION),
+        "unit": record.get(UNIT_NAME) or "",
+        "achievement": _value(spec, record, Role.ACHIEVEMENTS),
+        "form": _value(spec, record, Role.PROPOSAL),
+    }
 
 
 def _assessment(
@@ -174,12 +255,12 @@ def _assessment(
     else:
         best = max(criteria, key=lambda c: c["tong"])
         lines.append(
-            f'Tiêu chí có nhiều điển hình nhất là "{best["label"]}" '
+            f"Tiêu chí có nhiều điển hình nhất là {quoted(best['label'])} "
             f"({best['text']['tong']} điển hình)."
         )
         thin = [c for c in criteria if c["tong"] <= max(1, total // (3 * len(criteria)))]
         if thin:
-            names = "; ".join(f'"{c["label"]}" ({c["text"]["tong"]})' for c in thin)
+            names = "; ".join(f"{quoted(c['label'])} ({c['text']['tong']})" for c in thin)
             lines.append(
                 f"Tiêu chí còn ít điển hình, cần quan tâm phát hiện, bồi dưỡng thêm: {names}."
             )

@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
+_XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+
 
 def column_letters(number: int) -> str:
     letters = ""
@@ -51,3 +53,9 @@ def parse_ref(text: str) -> CellRef | None:
     """ "B12" → CellRef(12, 2); None for anything that is not a single cell address."""
     found = _A1.match(text.strip())
     return CellRef(int(found.group(2)), column_number(found.group(1))) if found else None
+
+
+def xml_chars(text: str) -> str:
+    """`text` without the characters XML 1.0 forbids, for the places where Excel reads no
+    _xHHHH_ escape back (DrawingML text such as chart titles)."""
+    return _XML_FORBIDDEN.sub("", text)

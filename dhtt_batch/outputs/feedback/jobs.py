@@ -11,7 +11,7 @@ from ...naming import NameAllocator
 from ...parallel import map_in_order
 from ...submission import Submission
 from ...validate import ValidationResult
-from .copy import feedback_name, write_feedback
+from .copy import FeedbackCopy, feedback_name, write_feedback
 
 Job = tuple[Submission, list[Finding], Path]
 
@@ -35,11 +35,10 @@ def feedback_jobs(
     ]
 
 
-def run_feedback_job(job: Job) -> Path | None:
+def run_feedback_job(job: Job) -> FeedbackCopy:
     return write_feedback(*job)
 
 
-def write_all_feedback(result: ValidationResult, directory: Path) -> list[Path]:
+def write_all_feedback(result: ValidationResult, directory: Path) -> list[FeedbackCopy]:
     items = [(sub, result.findings_for(sub)) for sub in result.submissions]
-    written = map_in_order(run_feedback_job, feedback_jobs(items, directory))
-    return [path for path in written if path is not None]
+    return list(map_in_order(run_feedback_job, feedback_jobs(items, directory)))
