@@ -80,7 +80,7 @@ def test_period_kinds_give_ids_and_labels(tmp_path: Path) -> None:
         ),
         (
             "plan_date = 2022",
-            'plan_date = "15/11/2022"',
+            'plan_date = "mười lăm tháng Mười một"',
             "campaign.toml, mục [report] khóa 'plan_date': phải là ngày dạng 2022-11-15, năm",
         ),
         (

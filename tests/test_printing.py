@@ -16,6 +16,12 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from dhtt_batch.campaign import Campaign
 from dhtt_batch.cli import cli
+from dhtt_batch.formats.consolidated import (
+    DUPLICATES_SHEET,
+    ERRORS_SHEET,
+    STATUS_SHEET,
+    SUMMARY_SHEET,
+)
 from dhtt_batch.formats.consolidated import HEADER_ROW as TOP
 from dhtt_batch.formats.template_layout import HEADER_ROW, INSTRUCTIONS_SHEET, NUMBER_ROW
 from dhtt_batch.outputs.feedback.parts import FIXES_SHEET
@@ -199,11 +205,24 @@ def test_nothing_prints_over_anything_else(kind: str, printed: dict[str, Path]) 
 def test_each_sheet_prints_on_as_few_pages_as_it_needs(
     printed: dict[str, Path], specs: SpecSet
 ) -> None:
-    # At the sample inbox's size every sheet fits one page: summary, 3 criteria, status,
-    # errors, duplicates; the template's instructions, information sheet and 3 criteria.
+    # The sample inbox's summary, criteria, status and duplicates each fit one page; the list
+    # of errors (long messages) runs on only when a page is full. The template's instructions,
+    # information sheet and criteria take one page each.
     consolidated = pdf_page_texts(printed["consolidated"])
-    assert len(consolidated) == 4 + len(specs.criteria)
     assert all(f"Trang {n}/{len(consolidated)}" in page for n, page in enumerate(consolidated, 1))
+    sheets = [page.strip().splitlines()[-1].split("  ")[0] for page in consolidated]
+    assert [s for s in sheets if s != ERRORS_SHEET] == [
+        SUMMARY_SHEET,
+        *(spec.name for spec in specs.criteria),
+        STATUS_SHEET,
+        DUPLICATES_SHEET,
+    ]
+    words = pdf_words(printed["consolidated"])
+    error_pages = [n for n, sheet in enumerate(sheets) if sheet == ERRORS_SHEET]
+    for n in error_pages[:-1]:  # every page of the list but its last is full
+        footer = min(y0 for _, y0, _, _, text in words[n] if text == "Trang")
+        lowest = max(y1 for _, _, _, y1, _ in words[n] if y1 < footer)
+        assert lowest > 0.8 * footer, f"page {n + 1} of '{ERRORS_SHEET}' is not full"
     template = pdf_page_texts(printed["template"])
     assert len(template) == 2 + len(specs.criteria)
     form = template[1]
