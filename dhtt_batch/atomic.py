@@ -6,11 +6,14 @@ A merge killed half-way leaves the previous outputs intact; a reader never sees 
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import IO, TYPE_CHECKING
+
+from .naming import readable
 
 if TYPE_CHECKING:
     from openpyxl import Workbook
@@ -58,7 +61,23 @@ def atomic_write(target: Path, write: Callable[[IO[bytes]], object]) -> None:
         with atomic_path(target) as tmp, open(tmp, "wb") as handle:
             write(handle)
     except OSError as exc:
-        raise OutputError(f"Không ghi được {target}: {exc.strerror or exc}.") from exc
+        raise OutputError(f"Không ghi được {readable(target.name)}: {reason(exc)}.") from exc
+
+
+_REASONS = {
+    errno.ENOSPC: "hết chỗ trên đĩa",
+    errno.EFBIG: "tệp vượt kích thước cho phép trên ổ đĩa này",
+    errno.EACCES: "không có quyền ghi",
+    errno.EPERM: "không có quyền ghi",
+    errno.EROFS: "ổ đĩa chỉ cho đọc",
+}
+if hasattr(errno, "EDQUOT"):
+    _REASONS[errno.EDQUOT] = "vượt hạn mức dung lượng"
+
+
+def reason(exc: OSError) -> str:
+    """Why writing failed, in Vietnamese where the cause is a common one."""
+    return _REASONS.get(exc.errno or 0) or str(exc.strerror or exc)
 
 
 def atomic_write_bytes(target: Path, data: bytes) -> None:

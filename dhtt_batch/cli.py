@@ -17,6 +17,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from . import __version__, cli_text
 from .atomic import OutputError
 from .campaign import Campaign, CampaignError, load_campaign
+from .naming import readable, shown
 from .report import ReportError
 from .spec import SpecError, SpecSet
 from .workdir import InitError, init_workdir
@@ -180,7 +181,7 @@ def validate(
     from .outputs.validation_json import dumps, validation_document
     from .validate import validate_paths
 
-    missing = [str(p) for p in paths if not p.exists()]
+    missing = [readable(str(p)) for p in paths if not p.exists()]
     if missing:
         raise ConfigProblem(f"Không tìm thấy: {', '.join(missing)}.")
     result = validate_paths(paths, campaign, specs)
@@ -195,7 +196,9 @@ def validate(
     else:
         print_validation(result, stdout_console())  # the report: `validate … > loi.txt`
         if written:
-            click.echo(f"Đã ghi {len(written)} tệp phản hồi vào {feedback_dir}", err=True)
+            click.echo(
+                f"Đã ghi {len(written)} tệp phản hồi vào {readable(str(feedback_dir))}", err=True
+            )
     if result.has_errors:
         raise SystemExit(1)
 
@@ -248,10 +251,14 @@ def merge(
     from .export import ExportError
     from .merge import AccountingError
     from .outputs.console import print_export, print_merge, stderr_console
-    from .outputs.merge_outputs import run_merge
+    from .outputs.merge_outputs import OutdirError, check_folders, run_merge
 
     if not inbox.is_dir():
-        raise ConfigProblem(f"Không tìm thấy thư mục {inbox}.")
+        raise ConfigProblem(f"Không tìm thấy thư mục {readable(str(inbox))}.")
+    try:
+        check_folders(inbox, outdir)
+    except OutdirError as exc:
+        raise ConfigProblem(str(exc)) from exc
     console = stderr_console()
     try:
         with progress_bar(console, quiet=as_json) as progress:
@@ -266,12 +273,15 @@ def merge(
                 reply_drafts,
                 with_export,
             )
-    except ExportError as exc:
+    except (OutdirError, ExportError) as exc:
         raise ConfigProblem(str(exc)) from exc
     except OutputError as exc:
         raise OutputProblem(str(exc)) from exc
     except ReportError as exc:
-        raise Problem(f"Đã ghi kết quả tổng hợp nhưng chưa lập được báo cáo: {exc}") from exc
+        raise ConfigProblem(
+            f"Chưa lập được báo cáo: {exc} Kết quả chưa được ghi (bộ kết quả trước giữ "
+            "nguyên); hãy sửa mẫu báo cáo, hoặc chạy lại không có --report."
+        ) from exc
     except AccountingError as exc:
         raise Problem(
             f"Lỗi chương trình: số dòng không khớp ({exc}). Hãy báo cho người phát "
@@ -302,14 +312,14 @@ def report(campaign: Campaign, specs: SpecSet, consolidated: Path, output: Path)
     from .report.render import render_report
 
     if not consolidated.is_file():
-        raise ConfigProblem(f"Không tìm thấy tệp {consolidated}.")
+        raise ConfigProblem(f"Không tìm thấy tệp {readable(str(consolidated))}.")
     try:
         render_report(consolidated, output, campaign, specs)
     except ReportError as exc:
         raise ConfigProblem(str(exc)) from exc
     except OutputError as exc:
         raise OutputProblem(str(exc)) from exc
-    click.echo(f"Đã lập báo cáo {output}", err=True)
+    click.echo(f"Đã lập báo cáo {readable(str(output))}", err=True)
 
 
 @cli.command()
@@ -453,7 +463,7 @@ def progress_bar(console: Any, quiet: bool) -> Iterator[Callable[[str, int, int]
         task = bar.add_task("", total=None)
 
         def advance(name: str, done: int, total: int) -> None:
-            bar.update(task, completed=done, total=total, description=name)
+            bar.update(task, completed=done, total=total, description=shown(name))
 
         yield advance
 
@@ -462,7 +472,7 @@ def progress_bar(console: Any, quiet: bool) -> Iterator[Callable[[str, int, int]
 def status_line(console: Any) -> Iterator[Callable[[str], None]]:
     """A transient one-line status on stderr (for work whose total is unknown)."""
     with console.status("Đang đọc thư…") as status:
-        yield lambda text: status.update(f"Đang đọc thư: {text[:60]}")
+        yield lambda text: status.update(f"Đang đọc thư: {shown(text[:60])}")
 
 
 # A batch keeps a few million small objects (cell values) alive until it ends; with Python's

@@ -10,7 +10,7 @@ import pandas as pd
 
 from .normalize import choice_key
 from .spec import Role, SpecSet
-from .states import FILE, NAME_CELL, ROW, SHEET, UNIT, UNIT_NAME
+from .states import FILE, NAME_CELL, ROW, SHEET, SRC, UNIT, UNIT_NAME
 from .xlsx.cells import CellRef
 
 
@@ -18,12 +18,10 @@ from .xlsx.cells import CellRef
 class RowRef:
     unit: str
     unit_name: str
-    file: str
+    file: str  # the file's path below the inbox, as outputs show it
     row: int
     cell: CellRef | None
-
-    def to_dict(self) -> dict[str, object]:
-        return {**vars(self), "cell": str(self.cell) if self.cell else None}
+    source: int  # the submission's index: the identity findings are attached by
 
     def describe(self) -> str:
         return f"{self.unit_name} (tệp {self.file}, dòng {self.row})"
@@ -83,5 +81,10 @@ def _identity(individual: bool, name: object, year: object) -> tuple[object, ...
 
 def _ref(row: pd.Series) -> RowRef:
     return RowRef(
-        str(row[UNIT]), str(row[UNIT_NAME]), str(row[FILE]), int(row[ROW]), row[NAME_CELL]
+        str(row[UNIT]),
+        str(row[UNIT_NAME]),
+        str(row[FILE]),
+        int(row[ROW]),
+        row[NAME_CELL],
+        int(row[SRC]),
     )

@@ -111,6 +111,63 @@ _KINDS = [
         "Có macro",
         "Tệp có macro hoặc đối tượng nhúng; các thành phần này được bỏ qua, không chạy.",
     ),
+    Kind(
+        "read_aborted",
+        ERROR,
+        "Trình đọc dừng đột ngột",
+        "Chương trình đọc bảng tính bị dừng khi mở tệp này ({detail}) nên tệp không được đọc; "
+        "các tệp khác vẫn được xử lý. Hãy mở tệp bằng Excel, lưu lại rồi gửi lại.",
+        True,
+    ),
+    # -- what is in the inbox but is no unit's workbook: reported, never opened or read ----------
+    Kind(
+        "special_file",
+        ERROR,
+        "Không phải tệp thường",
+        "Mục này trong thư mục nhận không phải tệp thường ({detail}) nên không được mở. Hãy "
+        "chép tệp biểu mẫu thật vào thư mục nhận.",
+        True,
+    ),
+    Kind(
+        "outside_inbox",
+        ERROR,
+        "Liên kết ra ngoài thư mục nhận",
+        "Đây là liên kết tới '{detail}', nằm ngoài thư mục nhận, nên không được mở. Hãy chép "
+        "tệp thật vào thư mục nhận.",
+        True,
+    ),
+    Kind(
+        "folder_unreadable",
+        ERROR,
+        "Không đọc được thư mục",
+        "Không đọc được thư mục này ({detail}); các tệp trong đó chưa được kiểm tra và đơn vị "
+        "đã gửi có thể bị ghi là chưa nộp. Hãy cấp quyền đọc thư mục rồi chạy lại.",
+        True,
+    ),
+    Kind(
+        "office_lock_file",
+        WARNING,
+        "Tệp khóa tạm của Office",
+        "Tệp tên bắt đầu bằng '~$' là tệp khóa tạm Excel/LibreOffice tạo khi đang mở một bảng "
+        "tính, không phải biểu mẫu, nên không được đọc. Nếu đơn vị gửi nhầm tệp này, hãy đề "
+        "nghị gửi lại tệp biểu mẫu thật.",
+        True,
+    ),
+    Kind(
+        "own_output",
+        WARNING,
+        "Kết quả do dhtt-batch tạo",
+        "Tệp này là {detail} do dhtt-batch tạo ra, không phải biểu mẫu đơn vị gửi, nên không "
+        "được đọc. Hãy để thư mục kết quả (-o) ngoài thư mục nhận.",
+        True,
+    ),
+    Kind(
+        "sidecar_unreadable",
+        WARNING,
+        "Không dùng được thông tin thư",
+        "Tệp thông tin thư đi kèm không dùng được: {detail}. Người gửi và thời điểm nhận được "
+        "lấy từ nguồn khác; hãy kiểm tra hoặc sửa lại tệp này.",
+    ),
     # -- sheets and columns -------------------------------------------------------------------
     Kind(
         "missing_sheet",
@@ -123,8 +180,8 @@ _KINDS = [
         "sheet_too_large",
         ERROR,
         "Sheet quá lớn",
-        "Sheet '{sheet}' có vùng dữ liệu quá lớn ({detail}) nên không được đọc. Hãy xóa các "
-        "dòng, cột thừa rồi gửi lại.",
+        "Tệp có vùng dữ liệu quá lớn ({detail}) nên không được đọc, để bảo đảm an toàn. Hãy "
+        "xóa các dòng, cột thừa rồi gửi lại.",
     ),
     Kind(
         "header_not_found",

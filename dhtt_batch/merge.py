@@ -184,7 +184,9 @@ def _outcome(
     late = bool(sub.readable and deadline and received and received.after(deadline))
     outcome = FileOutcome(sub, None, evidence, late, findings=list(findings))
     if sub.readable and not sub.blocked:
-        outcome.findings.extend(identity_findings(campaign, sub.path, sub.display, sub.identity))
+        outcome.findings.extend(
+            identity_findings(campaign, Path(sub.id.name), sub.display, sub.identity)
+        )
     return outcome
 
 
@@ -206,7 +208,7 @@ def _choose_submissions(outcomes: list[FileOutcome]) -> dict[str, FileOutcome]:
         if len(group) == 1:
             counted[code] = group[0]
             continue
-        index, verdict = newest([(o.sub.path.name, o.evidence) for o in group])
+        index, verdict = newest([(o.sub.id.relative, o.evidence) for o in group])
         winner = counted[code] = group[index]
         for other in group:
             if other is not winner:
@@ -217,7 +219,7 @@ def _choose_submissions(outcomes: list[FileOutcome]) -> dict[str, FileOutcome]:
                     "version_order_uncertain",
                     winner.sub.display,
                     unit=code,
-                    value=", ".join(f"'{o.sub.path.name}'" for o in group),
+                    value=", ".join(f"'{o.sub.id.relative}'" for o in group),
                     detail=verdict.doubt,
                 )
             )
@@ -234,7 +236,7 @@ def _superseded(outcome: FileOutcome, winner: FileOutcome, basis: str) -> Findin
         "superseded",
         outcome.sub.display,
         unit=outcome.sub.identity.code,
-        detail=winner.sub.path.name,
+        detail=winner.sub.id.relative,
         expected=how,
         value=when,
     )
@@ -329,7 +331,7 @@ def _accepted_rows(
         accepted[UNIT] = [s.identity.code for s in subs]
         names = {u.code: u.name for u in campaign.units}
         accepted[UNIT_NAME] = [names.get(s.identity.code or "", "") for s in subs]
-        accepted[FILE] = [s.path.name for s in subs]
+        accepted[FILE] = [s.id.relative for s in subs]
         accepted[SHEET] = [s.tables[spec.name].sheet for s in subs]
         name_cells = [
             s.tables[spec.name].cell(spec.key(Role.NAME), int(r))
@@ -348,9 +350,9 @@ def _accepted_rows(
 
 
 def _attach_duplicate_findings(outcomes: list[FileOutcome], duplicates: list[Duplicate]) -> None:
-    by_name = {o.sub.path.name: o for o in outcomes}
+    by_source = {o.sub.index: o for o in outcomes}
     for dup in duplicates:
-        outcome = by_name.get(dup.second.file)
+        outcome = by_source.get(dup.second.source)
         if outcome is None:
             continue
         outcome.findings.append(

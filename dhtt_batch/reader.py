@@ -8,7 +8,6 @@ file is opened read-only and never modified.
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import io
 import re
@@ -20,29 +19,18 @@ from typing import Any
 
 import python_calamine as calamine
 
+from .extents import LIMITS, Limits, TooLarge, check_ods, check_xls, check_xlsx_sheet
 from .findings import Finding, make_finding
+from .formats.marks import CONSOLIDATED_KIND, FEEDBACK_MARK
 from .formats.template_layout import META_SHEET, TemplateMeta, parse_meta
+from .inputs import InputError, read_regular
 from .saved_time import saved_time
-from .xlsx.cells import column_letters, column_number
+from .xlsx.cells import column_number
 from .xlsx.package import PackageError, sheet_parts
 
-
-@dataclass(frozen=True)
-class Limits:
-    max_file_bytes: int = 50 * 1024**2
-    max_entries: int = 2_000
-    max_uncompressed: int = 300 * 1024**2
-    max_ratio: int = 200  # for entries over 1 MiB; tiny parts compress absurdly well
-    max_rows: int = 100_000
-    max_columns: int = 500
-
-
-LIMITS = Limits()
 FORMULA_NO_VALUE = "__formula_no_value__"
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ENCRYPTED_OLE = "EncryptionInfo".encode("utf-16-le")
-_CELL_COLUMN = re.compile(rb'<(?:\w+:)?c\b[^>]*?\br=["\']([A-Z]{1,3})[0-9]')
-_CELL_ROW = re.compile(rb'<(?:\w+:)?c\b[^>]*?\br=["\'][A-Z]{1,3}([0-9]{1,8})["\']')
 _FORMULA = re.compile(rb"<(?:\w+:)?f[\s>/]")  # a cell formula, not <formula> of a validation
 _FORMULA_FOLLOW = frozenset((b" ", b"\t", b"\r", b"\n", b">", b"/"))
 _CELL = re.compile(rb"<(?:\w+:)?c\b([^>]*?)(?:/>|>(.*?)</(?:\w+:)?c>)", re.S)
@@ -89,6 +77,7 @@ class RawWorkbook:
     package: zipfile.ZipFile | None = None  # .xlsx: the container, for the per-sheet scan
     parts: dict[str, str] = field(default_factory=dict)  # .xlsx: sheet name → part
     limits: Limits = LIMITS
+    own_output: str = ""  # what the project wrote this as, when it did (not a submission)
     saved: datetime | None = None  # when the file says it was last saved (saved_time.py)
 
     def sheet(self, name: str) -> RawSheet:
@@ -99,9 +88,19 @@ class RawWorkbook:
             errors = _scan_sheet(self.package, self.parts.get(name), name, self.limits)
         try:
             rows = self.book.get_sheet_by_name(name).to_python(skip_empty_area=False)
-        except Exception as exc:  # calamine raises assorted types for damaged sheets
-            raise ReadFailure("corrupt", f"sheet '{name}' không đọc được: {exc}") from exc
+        except BaseException as exc:  # calamine raises assorted types, panics included
+            if not _calamine_error(exc):
+                raise
+            raise ReadFailure("corrupt", f"sheet '{name}' không đọc được: {_short(exc)}") from exc
         return RawSheet(name, rows, errors)
+
+
+def _calamine_error(exc: BaseException) -> bool:
+    """An error calamine raised about the file: any Exception, or a Rust panic (pyo3 raises
+    PanicException, a BaseException); never an interrupt, an exit or running out of memory."""
+    if isinstance(exc, (KeyboardInterrupt, SystemExit, MemoryError)):
+        return False
+    return isinstance(exc, Exception) or type(exc).__name__ == "PanicException"
 
 
 def read_workbook(
@@ -122,35 +121,43 @@ def sha256_of(data: bytes) -> str:
 
 def _open(path: Path, limits: Limits) -> RawWorkbook:
     try:
-        size = path.stat().st_size
-        if size > limits.max_file_bytes:
-            raise ReadFailure(
-                "unsafe_file",
-                f"tệp {size // 1024**2} MB, quá giới hạn {limits.max_file_bytes // 1024**2} MB",
-            )
-        data = path.read_bytes()
+        data = read_regular(path, limits.max_file_bytes)
+    except InputError as exc:
+        raise ReadFailure("unsafe_file", f"tệp {exc}") from exc
     except OSError as exc:
         raise ReadFailure("corrupt", f"không mở được tệp: {exc.strerror or exc}") from exc
     if not data:
         raise ReadFailure("empty_file")
-    fmt, warnings, parts = _sniff(path, data, limits)
+    fmt, warnings, parts, mark = _sniff(data, limits)
     ext = path.suffix.lower()
     if ext.lstrip(".") != fmt and not (fmt == "xlsx" and ext == ".xlsm"):
         warnings.append(("extension_mismatch", ext or "(không có)", _FORMAT_NAMES[fmt]))
+    if fmt == "xls":
+        try:
+            check_xls(data, limits)
+        except TooLarge as exc:
+            raise ReadFailure("sheet_too_large", exc.detail) from exc
     try:
         # By content, not by name: a workbook saved under the wrong extension still reads.
         book = calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
         names = [m.name for m in book.sheets_metadata]
     except calamine.PasswordError as exc:
         raise ReadFailure("encrypted") from exc
-    except Exception as exc:  # CalamineError, ZipError, XmlError, …: all mean "damaged"
+    except BaseException as exc:  # CalamineError, ZipError, XmlError, …: all mean "damaged"
+        if not _calamine_error(exc):
+            raise
         raise ReadFailure("corrupt", _short(exc)) from exc
     package = zipfile.ZipFile(io.BytesIO(data)) if fmt == "xlsx" else None
     wb = RawWorkbook(
         path, fmt, sha256_of(data), names, TemplateMeta(), warnings, book, package, parts, limits
     )
     if META_SHEET in names:
-        wb.meta = parse_meta(wb.sheet(META_SHEET).rows)
+        rows = wb.sheet(META_SHEET).rows
+        wb.meta = parse_meta(rows)
+        if any(len(r) > 1 and r[0] == "kind" and r[1] == CONSOLIDATED_KIND for r in rows[:50]):
+            wb.own_output = "bảng tổng hợp"
+    if mark:
+        wb.own_output = "bản phản hồi (chưa được đơn vị mở và lưu lại)"
     wb.saved = saved_time(data, fmt)
     return wb
 
@@ -163,22 +170,24 @@ _FORMAT_NAMES = {
 }
 
 
-def _short(exc: Exception) -> str:
+def _short(exc: BaseException) -> str:
     text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
     return text[:120]
 
 
-Sniffed = tuple[str, list[tuple[str, str, str]], dict[str, str]]  # format, warnings, parts
+# format, warnings, sheet parts, and whether the package still carries the mark feedback
+# copies are written with (an office program saving the file drops it)
+Sniffed = tuple[str, list[tuple[str, str, str]], dict[str, str], bool]
 
 
-def _sniff(path: Path, data: bytes, limits: Limits) -> Sniffed:
+def _sniff(data: bytes, limits: Limits) -> Sniffed:
     if data.startswith(b"PK\x03\x04") or data.startswith(b"PK\x05\x06"):
-        return _sniff_zip(path, limits)
+        return _sniff_zip(data, limits)
     if data.startswith(_OLE_MAGIC):
         if _ENCRYPTED_OLE in data:
             raise ReadFailure("encrypted")
         if "Workbook".encode("utf-16-le") in data or "Book".encode("utf-16-le") in data:
-            return "xls", [], {}
+            return "xls", [], {}, False
         if "WordDocument".encode("utf-16-le") in data:
             raise ReadFailure("not_spreadsheet", "văn bản Word (.doc)")
         raise ReadFailure("not_spreadsheet", "tệp Office không phải bảng tính")
@@ -194,9 +203,9 @@ def _sniff(path: Path, data: bytes, limits: Limits) -> Sniffed:
     raise ReadFailure("not_spreadsheet", detail)
 
 
-def _sniff_zip(path: Path, limits: Limits) -> Sniffed:
+def _sniff_zip(data: bytes, limits: Limits) -> Sniffed:
     try:
-        with zipfile.ZipFile(path) as zf:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
             infos = zf.infolist()
             _check_container(infos, limits)
             names = {i.filename for i in infos}
@@ -212,7 +221,13 @@ def _sniff_zip(path: Path, limits: Limits) -> Sniffed:
                 for n in names
             ):
                 warnings.append(("macros_ignored", "", ""))
-            return fmt, warnings, _sheet_parts(zf) if fmt == "xlsx" else {}
+            if fmt == "ods" and "content.xml" in names:
+                with zf.open("content.xml") as content:
+                    check_ods(content, limits)
+            parts = _sheet_parts(zf) if fmt == "xlsx" else {}
+            return fmt, warnings, parts, zf.comment.startswith(FEEDBACK_MARK)
+    except TooLarge as exc:
+        raise ReadFailure("sheet_too_large", exc.detail) from exc
     except zipfile.BadZipFile as exc:
         raise ReadFailure("corrupt", "tệp nén bị cắt cụt hoặc hỏng") from exc
     except (OSError, EOFError, RuntimeError, NotImplementedError) as exc:
@@ -272,7 +287,10 @@ def _scan_sheet(
         xml = package.read(part) if part else b""
     except (KeyError, zipfile.BadZipFile, OSError, EOFError, RuntimeError) as exc:
         raise ReadFailure("corrupt", f"sheet '{name}' không đọc được") from exc
-    _check_extent(name, xml, limits)
+    try:
+        check_xlsx_sheet(name, xml, limits)
+    except TooLarge as exc:
+        raise ReadFailure("sheet_too_large", exc.detail) from exc
     if b't="e"' in xml or _has_formula(xml):
         return _cell_problems(xml)
     return {}
@@ -288,31 +306,6 @@ def _has_formula(xml: bytes) -> bool:
                 return True
             at = xml.find(opener, at + 2)
     return False
-
-
-def _check_extent(name: str, xml: bytes, limits: Limits) -> None:
-    # The quick pass looks for any ` r="…"` address as long as the limits' own (it also sees
-    # non-cell attributes): finding none proves the sheet small, unless an attribute is
-    # separated by a tab or line break, which the literal space does not catch. Only a sheet
-    # it flags needs the exact, slower scan of <c> elements.
-    long_reference = _long_reference(
-        len(column_letters(limits.max_columns)), len(str(limits.max_rows))
-    )
-    odd_separator = b"\tr=" in xml or b"\nr=" in xml or b"\rr=" in xml
-    if not odd_separator and not long_reference.search(xml):
-        return
-    # Distinct column letters and row numbers are few, so the sets keep this a C-speed scan.
-    max_col = max((column_number(x) for x in set(_CELL_COLUMN.findall(xml))), default=0)
-    max_row = max((int(x) for x in set(_CELL_ROW.findall(xml))), default=0)
-    if max_row > limits.max_rows or max_col > limits.max_columns:
-        raise ReadFailure(
-            "sheet_too_large", f"sheet '{name}' tới ô {column_letters(max_col)}{max_row}"
-        )
-
-
-@functools.lru_cache(maxsize=4)
-def _long_reference(letters: int, digits: int) -> re.Pattern[bytes]:
-    return re.compile(rb' r=["\'](?:[A-Z]{%d,}|[A-Z]{1,3}[0-9]{%d,})' % (letters, digits))
 
 
 def _cell_problems(xml: bytes) -> dict[tuple[int, int], str]:

@@ -5,26 +5,27 @@ Nothing here validates values; that happens for all files of a criterion at once
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
 from .campaign import Campaign
+from .discovery import Found, SubmissionId, discover
 from .findings import Finding, make_finding
-from .formats.sidecar import SIDECAR_SUFFIX, Sidecar, read_sidecar
+from .formats.sidecar import Sidecar, read_sidecar
 from .formats.template_layout import TemplateMeta
 from .identify import Identity, identify
 from .locate import LocatedForm, LocatedTable, find_sheet, locate_form, locate_table
 from .reader import RawWorkbook, ReadFailure, read_workbook
 from .spec import Role, SpecSet
 
+__all__ = ["Found", "Submission", "SubmissionId", "discover", "load_submission", "not_read"]
+
 
 @dataclass
 class Submission:
-    index: int
-    path: Path
-    display: str
+    id: SubmissionId
+    path: Path  # where to open it; never shown (it may hold undecodable bytes)
     sha256: str = ""
     format: str = ""
     meta: TemplateMeta = field(default_factory=TemplateMeta)
@@ -34,6 +35,20 @@ class Submission:
     tables: dict[str, LocatedTable] = field(default_factory=dict)
     findings: list[Finding] = field(default_factory=list)
     identity: Identity = field(default_factory=lambda: Identity(None, ""))
+
+    @property
+    def index(self) -> int:
+        return self.id.index
+
+    @property
+    def display(self) -> str:
+        return self.id.display
+
+    @property
+    def is_submission(self) -> bool:
+        """False for what was found in the inbox but is no unit's workbook (a FIFO, a link out
+        of the inbox, an Office lock file, the project's own output)."""
+        return not any(f.code in NOT_SUBMISSIONS for f in self.findings)
 
     @property
     def readable(self) -> bool:
@@ -55,50 +70,45 @@ _UNREADABLE = {
     "corrupt",
     "unsafe_file",
     "sheet_too_large",
+    "read_aborted",
+}
+# Found in the inbox, reported, and never read as a unit's submission.
+NOT_SUBMISSIONS = {
+    "special_file",
+    "outside_inbox",
+    "folder_unreadable",
+    "office_lock_file",
+    "own_output",
 }
 
 
-def discover(paths: Iterable[Path], exclude: Path | None = None) -> list[Path]:
-    """Files as given, and the spreadsheets (and look-alikes) inside given folders, sorted.
-
-    `exclude` is merge's output folder: placed inside the inbox, its consolidated workbook
-    and feedback copies must not come back as submissions on the next run.
-    """
-    skip = exclude.resolve() if exclude else None
-    found: list[Path] = []
-    for path in paths:
-        if path.is_dir():
-            found.extend(
-                sorted(
-                    p
-                    for p in path.rglob("*")
-                    if p.is_file()
-                    and _candidate(p)
-                    and not (skip and p.resolve().is_relative_to(skip))
-                )
-            )
-        else:
-            found.append(path)
-    return found
+def not_read(found: Found, code: str, detail: str = "") -> Submission:
+    """An entry reported with `code` instead of being read (or whose reading was aborted)."""
+    sub = Submission(found.id, found.path)
+    sub.findings.append(make_finding(code, found.id.display, detail=detail))
+    return sub
 
 
-def _candidate(path: Path) -> bool:
-    name = path.name
-    if name.startswith((".", "~$")) or name.endswith(SIDECAR_SUFFIX):
-        return False
-    return not name.endswith((".json", ".txt", ".md", ".eml", ".lock", ".tmp"))
-
-
-def load_submission(
-    index: int, path: Path, display: str, campaign: Campaign, specs: SpecSet
-) -> Submission:
-    sub = Submission(index, path, display, sidecar=read_sidecar(path))
-    workbook, failures = read_workbook(path, display)
+def load_submission(found: Found, campaign: Campaign, specs: SpecSet) -> Submission:
+    if found.problem:
+        return not_read(found, found.problem, found.detail)
+    path, display = found.path, found.id.display
+    sidecar, problem = read_sidecar(path)
+    sub = Submission(found.id, path, sidecar=sidecar)
+    if problem:
+        sub.findings.append(make_finding("sidecar_unreadable", display, detail=problem))
+    try:
+        workbook, failures = read_workbook(path, display)
+    except MemoryError:
+        workbook, failures = None, [make_finding("read_aborted", display, detail="hết bộ nhớ")]
     sub.findings.extend(failures)
     if workbook is None:
-        sub.identity = identify(campaign, path, TemplateMeta(), None, sub.sidecar)
+        sub.identity = identify(campaign, Path(sub.id.name), TemplateMeta(), None, sub.sidecar)
         return sub
     sub.sha256, sub.format, sub.meta = workbook.sha256, workbook.format, workbook.meta
+    if workbook.own_output:
+        sub.findings.append(make_finding("own_output", display, detail=workbook.own_output))
+        return sub
     sub.saved = workbook.saved
     for code, value, detail in workbook.warnings:
         sub.findings.append(make_finding(code, display, value=value, detail=detail))
@@ -107,8 +117,12 @@ def load_submission(
     except ReadFailure as failure:
         sub.findings.append(make_finding(failure.code, display, detail=failure.detail))
         sub.tables.clear()
+    except MemoryError:
+        sub.findings.append(make_finding("read_aborted", display, detail="hết bộ nhớ"))
+        sub.tables.clear()
+        sub.form = None
     info_unit = sub.form.values.get(specs.info.key(Role.UNIT)) if sub.form else None
-    sub.identity = identify(campaign, path, sub.meta, info_unit, sub.sidecar)
+    sub.identity = identify(campaign, Path(sub.id.name), sub.meta, info_unit, sub.sidecar)
     return sub
 
 

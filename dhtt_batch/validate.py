@@ -24,7 +24,7 @@ from .pandera_schema import SEP, build_schema, condition_text, expected_text
 from .parallel import WORKERS, map_in_order, map_shards
 from .spec import Role, SheetSpec, SpecSet
 from .states import ROW, SRC, STATUS, RowStatus
-from .submission import Submission, discover, load_submission
+from .submission import Found, Submission, discover, load_submission, not_read
 from .xlsx.cells import CellRef
 
 Progress = Callable[[str, int, int], None]  # (file name, files done, files in all)
@@ -77,10 +77,6 @@ def _int(value: Any) -> int:
     return int(value)
 
 
-def display_name(path: Path) -> str:
-    return path.as_posix()
-
-
 def validate_paths(
     paths: Iterable[Path],
     campaign: Campaign,
@@ -90,21 +86,26 @@ def validate_paths(
     exclude: Path | None = None,
 ) -> ValidationResult:
     """Read and locate every file given (folders are searched), then validate all rows of each
-    criterion in one pass. Files are read in worker processes; `progress` is told per file."""
-    files = discover(paths, exclude)
-    jobs = [(index, path, display_name(path)) for index, path in enumerate(files)]
+    criterion in one pass. Files are read in worker processes (one that kills its process is
+    that file's finding); `progress` is told per file."""
+    jobs = discover(paths, exclude)
     # Bound once per batch of jobs sent to a worker, not pickled with every file.
     load = functools.partial(_load, campaign, specs)
     subs = []
-    for sub in map_in_order(load, jobs):
+    # Files are read in worker processes: one that kills its reader is that file's finding.
+    for sub in map_in_order(load, jobs, on_crash=_crashed):
         subs.append(sub)
         if progress:
-            progress(sub.path.name, len(subs), len(jobs))
+            progress(sub.id.name, len(subs), len(jobs))
     return validate_submissions(subs, campaign, specs, today or date.today())
 
 
-def _load(campaign: Campaign, specs: SpecSet, job: tuple[int, Path, str]) -> Submission:
-    return load_submission(*job, campaign, specs)
+def _load(campaign: Campaign, specs: SpecSet, found: Found) -> Submission:
+    return load_submission(found, campaign, specs)
+
+
+def _crashed(found: Found) -> Submission:
+    return not_read(found, "read_aborted", "tiến trình đọc tệp bị dừng đột ngột")
 
 
 def validate_submissions(

@@ -191,6 +191,45 @@ def merged_samples(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return out
 
 
+# --- outputs as a set ------------------------------------------------------------------------
+
+
+def snapshot(folder: Path) -> dict[str, bytes | None]:
+    """Every entry below `folder` (its lock file aside): relative path → bytes, None for a
+    folder. Two equal snapshots are byte-identical trees."""
+    return {
+        p.relative_to(folder).as_posix(): (None if p.is_dir() else p.read_bytes())
+        for p in sorted(folder.rglob("*"))
+        if p.name != ".dhtt-batch.lock"
+    }
+
+
+def assert_consistent_set(out: Path, leftovers: bool = False) -> dict:
+    """OUTDIR holds exactly the set its manifest describes: every file listed with its size
+    and SHA-256, nothing else (no staging folder, journal or temporary file either, unless
+    `leftovers`: a killed run's hidden entries, which the next run removes)."""
+    import hashlib
+    import json
+
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    listed = {f["path"]: (f["bytes"], f["sha256"]) for f in manifest["outputs"]["files"]}
+    present = {
+        p.relative_to(out).as_posix(): (
+            p.stat().st_size,
+            hashlib.sha256(p.read_bytes()).hexdigest(),
+        )
+        for p in out.rglob("*")
+        if p.is_file()
+        and p.name not in ("manifest.json", ".dhtt-batch.lock")
+        and not (leftovers and p.relative_to(out).as_posix().startswith("."))
+    }
+    assert present == listed
+    entries = {p.name for p in out.iterdir() if not (leftovers and p.name.startswith("."))}
+    entries -= {".dhtt-batch.lock"}
+    assert entries == {"manifest.json", "feedback"} | {path.split("/")[0] for path in listed}
+    return manifest
+
+
 # --- a clerk typing in LibreOffice (tests/lo_clerk.py) ----------------------------------------
 
 
@@ -234,6 +273,17 @@ def type_info(clerk: lo_clerk.Clerk, specs: SpecSet, info: dict[str, object]) ->
         if value not in (None, ""):
             clerk.type(specs.info.name, f"B{FORM_FIRST_ROW + offset}", typed(value))
     return clerk
+
+
+def saved_by_unit(copy: Path, target: Path) -> Path:
+    """A feedback copy as a unit returns it after opening and saving it: the same parts, but
+    without the archive comment that marks an untouched copy (office programs drop it)."""
+    import zipfile
+
+    with zipfile.ZipFile(copy) as zin, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            zout.writestr(info, zin.read(info.filename))
+    return target
 
 
 def flatten(findings: list[Finding], fields: list[str]) -> list[list[object]]:

@@ -42,13 +42,17 @@ def test_sidecar_round_trip_keeps_every_field_and_unknown_keys(tmp_path: Path) -
         extra={"note": "sửa tay"},
     )
     assert write_sidecar(target, written) == sidecar_path(target)
-    assert read_sidecar(target) == written
+    assert read_sidecar(target) == (written, None)
 
 
 def test_a_hand_written_sidecar_with_the_old_from_key_still_reads(tmp_path: Path) -> None:
     target = tmp_path / "tep.xlsx"
     sidecar_path(target).write_text(json.dumps({"from": "a@b.vn", "received": 5}), "utf-8")
-    assert read_sidecar(target) == Sidecar(sender="a@b.vn")
+    # The sender is kept; the field of the wrong type is left out, and said so.
+    assert read_sidecar(target) == (
+        Sidecar(sender="a@b.vn"),
+        "có trường sai kiểu (received), đã bỏ qua",
+    )
 
 
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="FIFOs exist on POSIX only")
@@ -56,9 +60,10 @@ def test_sidecars_that_are_not_small_regular_files_are_never_read(tmp_path: Path
     fifo, big = tmp_path / "fifo.xlsx", tmp_path / "big.xlsx"
     os.mkfifo(sidecar_path(fifo))  # opening it for reading would block forever
     sidecar_path(big).write_text(json.dumps({"x": "y" * MAX_SIDECAR_BYTES}), "utf-8")
-    assert read_sidecar(fifo) is None
-    assert read_sidecar(big) is None
-    assert read_sidecar(tmp_path / "absent.xlsx") is None
+    size = sidecar_path(big).stat().st_size
+    assert read_sidecar(fifo) == (None, "fifo.xlsx.meta.json không phải tệp thường")
+    assert read_sidecar(big) == (None, f"big.xlsx.meta.json quá lớn ({size // 1024} KB)")
+    assert read_sidecar(tmp_path / "absent.xlsx") == (None, None)
 
 
 def test_consolidated_workbook_reads_back_what_merge_wrote(

@@ -17,6 +17,7 @@ import tempfile
 import time
 import zipfile
 from collections.abc import Callable, Iterator
+from datetime import datetime, timedelta, timezone
 from email.message import EmailMessage
 from pathlib import Path
 
@@ -110,7 +111,11 @@ def collect(
 
 
 def check_inbox(inbox: Path) -> None:
-    names = sorted(p.name for p in inbox.iterdir() if not p.name.endswith(".meta.json"))
+    names = sorted(
+        p.name
+        for p in inbox.iterdir()
+        if not p.name.endswith(".meta.json") and not p.name.startswith(".")
+    )
     # "../../x.xlsx" has the same content as the Kinh tế file: stored once.
     assert names == ["Biểu mẫu Phòng Kinh tế.xlsx", "Nội chính.xlsx"]
     meta = read_sidecars(inbox)
@@ -200,6 +205,8 @@ def test_safe_names(raw: str, safe: str) -> None:
 
 # --- a real IMAP server -------------------------------------------------------------------------
 
+RECEIVED = datetime(2025, 12, 12, 9, 30, 5, tzinfo=timezone(timedelta(hours=7)))
+
 DOVECOT = shutil.which("dovecot") or (
     Path("/usr/sbin/dovecot") if Path("/usr/sbin/dovecot").exists() else None
 )
@@ -273,6 +280,9 @@ def dovecot(tmp_path: Path, messages: list[EmailMessage]) -> Iterator[dict[str, 
     box = mailbox.Maildir(str(root / "home" / "hctc" / "Maildir"))
     for msg in messages:
         box.add(msg)
+    for stored in (root / "home" / "hctc" / "Maildir").rglob("*"):
+        if stored.is_file():  # Dovecot's INTERNALDATE for Maildir is the file's time
+            os.utime(stored, (RECEIVED.timestamp(), RECEIVED.timestamp()))
     import pwd
 
     nobody = pwd.getpwnam("nobody")
@@ -281,7 +291,10 @@ def dovecot(tmp_path: Path, messages: list[EmailMessage]) -> Iterator[dict[str, 
     ports = {"imap": 20000 + os.getpid() % 20000, "imaps": 20001 + os.getpid() % 20000}
     config = root / "dovecot.conf"
     config.write_text(CONFIG.format(root=root, uid=nobody.pw_uid, gid=nobody.pw_gid, **ports))
-    subprocess.run([str(DOVECOT), "-c", str(config)], check=True)
+    # The server keeps Vietnam time; the collecting machine (see the INTERNALDATE test) not.
+    subprocess.run(
+        [str(DOVECOT), "-c", str(config)], check=True, env={**os.environ, "TZ": "Asia/Ho_Chi_Minh"}
+    )
     try:
         for _ in range(50):
             try:
@@ -346,3 +359,27 @@ def test_imap_wrong_password_is_a_clear_message(
     )
     assert result.exit_code == 2
     assert "Lỗi khi đọc hộp thư IMAP 127.0.0.1" in result.output
+
+
+def test_internaldate_is_stored_with_the_servers_offset(
+    dovecot: dict[str, object], runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The collecting machine runs on New York time; the sidecar keeps the server's +07:00."""
+    monkeypatch.setenv("TZ", "America/New_York")
+    time.tzset()
+    try:
+        collect(
+            runner,
+            f"imaps://hctc@127.0.0.1:{dovecot['imaps']}/INBOX",
+            tmp_path / "inbox",
+            "--cafile",
+            str(dovecot["cafile"]),
+            env={"DHTT_IMAP_PASSWORD": "mat-khau-thu"},
+        )
+    finally:
+        monkeypatch.delenv("TZ")
+        time.tzset()
+    meta = read_sidecars(tmp_path / "inbox")
+    for sidecar in meta.values():
+        assert sidecar["received"] == "2025-12-12T09:30:05+07:00"
+        assert datetime.fromisoformat(sidecar["received"]) == RECEIVED

@@ -21,7 +21,7 @@ from dhtt_batch.spec import SpecSet
 from dhtt_batch.template import build_template
 from dhtt_batch.testing import fill_template
 
-from .conftest import OOXML_CHECK, VALID_INFO, lo_convert, soffice, valid_row
+from .conftest import OOXML_CHECK, VALID_INFO, lo_convert, saved_by_unit, soffice, valid_row
 
 MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 BAD_ROWS = {"a_HCM": [valid_row(), valid_row(ho_ten="Lê Văn Cường", gioi_tinh=None)]}
@@ -127,10 +127,10 @@ def office_files(
     feedback = root / "feedback"
     result = runner.invoke(cli, ["validate", str(inbox), "--feedback", str(feedback)])
     assert result.exit_code == 1, result.output
-    # A clerk sends last round's feedback copy back unchanged.
+    # A clerk opens last round's feedback copy, saves it without changes and sends it back.
     returned = root / "returned"
     returned.mkdir()
-    shutil.copy(feedback / "openpyxl-phan-hoi.xlsx", returned / "lan2.xlsx")
+    saved_by_unit(feedback / "openpyxl-phan-hoi.xlsx", returned / "lan2.xlsx")
     result = runner.invoke(cli, ["validate", str(returned), "--feedback", str(feedback)])
     assert result.exit_code == 1, result.output
     return {

@@ -110,7 +110,7 @@ def test_when_no_two_signals_agree_the_file_waits_for_hctc_and_the_sidecar_settl
     ]
     assert {statuses(manifest)[c] for c in ("KT", "TH", "NC")} == {"missing"}
     # HCTC settles it: the sidecar's `unit` (a code or a name).
-    old = read_sidecar(path)
+    old, _ = read_sidecar(path)
     assert old is not None
     sidecar_path(path).write_text(
         json.dumps({"sender": old.sender, "received": old.received, "unit": "th"}), "utf-8"

@@ -8,6 +8,7 @@ the same names and header texts the writer uses, so the two sides cannot drift a
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, time
@@ -19,9 +20,12 @@ from ..atomic import atomic_write
 from ..findings import SEVERITY_LABEL
 from ..locate import find_sheet, header_key
 from ..merge import MergeResult
+from ..naming import readable
+from ..normalize import choice_key
 from ..reader import RawSheet, ReadFailure, read_workbook
 from ..spec import ColumnSpec, Role, SheetSpec, SpecSet
 from ..states import PROVENANCE, UNIT, UnitStatus, label, unit_status_from_label
+from ..xlsx.cells import column_letters
 from ..xlsx.parts import BarChart
 from ..xlsx.printing import minimum_width
 from ..xlsx.stream import Cell, Layout, Workbook
@@ -39,9 +43,9 @@ from ..xlsx.table import (
     number_column,
     table_widths,
 )
+from .marks import CONSOLIDATED_KIND
 from .template_layout import META_SHEET
 
-CONSOLIDATED_KIND = "dhtt-batch-consolidated"
 SUMMARY_SHEET = "Tổng hợp"
 STATUS_SHEET = "Tình hình nộp"
 ERRORS_SHEET = "Lỗi"
@@ -216,7 +220,7 @@ def _status_sheet(wb: Workbook, result: MergeResult) -> None:
     for number, unit in enumerate(result.units, start=1):
         chosen = unit.counted
         others = "; ".join(
-            f"{o.sub.path.name} ({label(o.status) if o.status else ''})"
+            f"{o.sub.id.relative} ({label(o.status) if o.status else ''})"
             for o in unit.files
             if o is not chosen
         )
@@ -227,7 +231,7 @@ def _status_sheet(wb: Workbook, result: MergeResult) -> None:
                 unit.unit.name,
                 label(unit.status),
                 *((chosen.info.get(col.key) if chosen else None) for col in contacts),
-                chosen.sub.path.name if chosen else None,
+                chosen.sub.id.relative if chosen else None,
                 chosen.received.short() if chosen and chosen.received else None,
                 LATE_MARK if unit.late else "",
                 chosen.rows_accepted if chosen else 0,
@@ -259,10 +263,11 @@ def _status_sheet(wb: Workbook, result: MergeResult) -> None:
 
 def _errors_sheet(wb: Workbook, result: MergeResult) -> None:
     findings = result.findings
+    relative = {o.sub.display: o.sub.id.relative for o in result.files}
     rows = (
         [
             n,
-            f.file.rsplit("/", 1)[-1],
+            relative.get(f.file, f.file),
             f.unit,
             f.sheet,
             str(f.cell) if f.cell else None,
@@ -375,10 +380,11 @@ def read_consolidated(path: Path, specs: SpecSet) -> ConsolidatedData:
     Read with the same safe reader as the units' files. A sheet or header that no longer
     matches (renamed, edited, deleted) is an error naming it, never a silent zero.
     """
-    workbook, failures = read_workbook(path, path.name)
+    name = readable(path.name)
+    workbook, failures = read_workbook(path, name)
     if workbook is None:
-        raise ConsolidatedError(f"Không đọc được {path.name}: {failures[0].message}")
-    not_ours = f"{path.name} không phải bảng tổng hợp do dhtt-batch merge tạo ra"
+        raise ConsolidatedError(f"Không đọc được {name}: {failures[0].message}")
+    not_ours = f"{name} không phải bảng tổng hợp do dhtt-batch merge tạo ra"
     try:
         if META_SHEET not in workbook.sheet_names:
             raise ConsolidatedError(f"{not_ours} (thiếu sheet thông tin ẩn).")
@@ -387,21 +393,21 @@ def read_consolidated(path: Path, specs: SpecSet) -> ConsolidatedData:
         if meta.get("kind") != CONSOLIDATED_KIND:
             raise ConsolidatedError(f"{not_ours}.")
         inputs = sum(1 for r in meta_sheet.rows if r and r[0] == "input")
-        units = _units(_sheet(workbook, STATUS_SHEET, path), path, specs)
+        units = _units(_sheet(workbook, STATUS_SHEET, name), name, specs)
         rows = {
-            spec.name: _records(_sheet(workbook, spec.name, path), spec, path)
+            spec.name: _records(_sheet(workbook, spec.name, name), spec, name)
             for spec in specs.criteria
         }
     except ReadFailure as exc:
-        raise ConsolidatedError(f"Không đọc được {path.name}: {exc.detail}") from exc
+        raise ConsolidatedError(f"Không đọc được {name}: {exc.detail}") from exc
     return ConsolidatedData(meta, units, rows, inputs)
 
 
-def _sheet(workbook: Any, name: str, path: Path) -> RawSheet:
+def _sheet(workbook: Any, name: str, file: str) -> RawSheet:
     actual = find_sheet(workbook.sheet_names, name)
     if actual is None:
         raise ConsolidatedError(
-            f"{path.name}: không thấy sheet '{name}' (sheet đã bị đổi tên "
+            f"{file}: không thấy sheet '{name}' (sheet đã bị đổi tên "
             "hoặc xóa). Hãy dùng bảng tổng hợp gốc do dhtt-batch merge tạo ra."
         )
     return workbook.sheet(actual)  # type: ignore[no-any-return]
@@ -413,38 +419,45 @@ def _text(value: Any) -> str:
     return "" if value is None else str(value)
 
 
-def _read_table(sheet: RawSheet, wanted: Sequence[str], path: Path) -> list[dict[str, Any]]:
-    """Rows under the header row, as {header_key: value}; every wanted header must be there."""
-    header = sheet.rows[HEADER_ROW - 1] if len(sheet.rows) >= HEADER_ROW else []
-    headers = [header_key(h) for h in header]
-    for text in wanted:
-        if header_key(text) not in headers:
-            raise ConsolidatedError(
-                f"{path.name}, sheet '{sheet.name}': không thấy cột '{text}' ở dòng {HEADER_ROW} "
-                "(tiêu đề cột đã bị sửa). Hãy dùng bảng tổng hợp gốc do dhtt-batch merge tạo ra."
-            )
-    records = []
-    for row in sheet.rows[HEADER_ROW:]:
-        if not any(v not in ("", None) for v in row):
-            continue
-        records.append({h: (None if v == "" else v) for h, v in zip(headers, row, strict=False)})
-    return records
+class _Table:
+    """A table sheet read back: its rows under the header row, by header key, with the sheet
+    row number of each, and where each header is (to name a cell in a message)."""
+
+    def __init__(self, sheet: RawSheet, wanted: Sequence[str], name: str) -> None:
+        header = sheet.rows[HEADER_ROW - 1] if len(sheet.rows) >= HEADER_ROW else []
+        self.headers = [header_key(h) for h in header]
+        self.sheet, self.name = sheet, name
+        for text in wanted:
+            if header_key(text) not in self.headers:
+                raise ConsolidatedError(
+                    f"{name}, sheet '{sheet.name}': không thấy cột '{text}' ở dòng {HEADER_ROW} "
+                    "(tiêu đề cột đã bị sửa). Hãy dùng bảng tổng hợp gốc do dhtt-batch merge "
+                    "tạo ra."
+                )
+        self.rows = [
+            (number, {h: (None if v == "" else v) for h, v in zip(self.headers, row, strict=False)})
+            for number, row in enumerate(sheet.rows[HEADER_ROW:], start=HEADER_ROW + 1)
+            if any(v not in ("", None) for v in row)
+        ]
+
+    def where(self, header: str, row: int) -> str:
+        column = self.headers.index(header_key(header)) + 1
+        return f"{self.name}, sheet '{self.sheet.name}', ô {column_letters(column)}{row}"
 
 
-def _units(sheet: RawSheet, path: Path, specs: SpecSet) -> list[UnitState]:
+def _units(sheet: RawSheet, name: str, specs: SpecSet) -> list[UnitState]:
     c = StatusColumn
     contacts = contact_columns(specs)  # absent from workbooks written before they were added
+    table = _Table(sheet, (c.CODE, c.NAME, c.STATUS), name)
     units = []
-    for number, r in enumerate(
-        _read_table(sheet, (c.CODE, c.NAME, c.STATUS), path), start=HEADER_ROW + 1
-    ):
+    for number, r in table.rows:
         code = _text(r.get(header_key(c.CODE)))
         if not code:
             continue
         status = unit_status_from_label(r.get(header_key(c.STATUS)))
         if status is None:
             raise ConsolidatedError(
-                f"{path.name}, sheet '{sheet.name}', dòng {number}: tình trạng "
+                f"{table.where(c.STATUS, number)}: tình trạng "
                 f"'{_text(r.get(header_key(c.STATUS)))}' không phải một trong "
                 f"{', '.join(label(s) for s in UnitStatus)}."
             )
@@ -453,8 +466,8 @@ def _units(sheet: RawSheet, path: Path, specs: SpecSet) -> list[UnitState]:
                 code=code,
                 name=_text(r.get(header_key(c.NAME))),
                 status=status,
-                late=_text(r.get(header_key(c.LATE))) == LATE_MARK,
-                accepted=_count(r.get(header_key(c.ACCEPTED))),
+                late=_late(r.get(header_key(c.LATE)), table, number),
+                accepted=_count(r.get(header_key(c.ACCEPTED)), table, number),
                 contact={
                     col.role: _text(r.get(header_key(col.header)))
                     for col in contacts
@@ -465,21 +478,51 @@ def _units(sheet: RawSheet, path: Path, specs: SpecSet) -> list[UnitState]:
     return units
 
 
-def _count(value: Any) -> int:
-    """A row count as written (a number), or 0 when a person typed something else."""
-    if isinstance(value, int | float) and not isinstance(value, bool):
+def _late(value: Any, table: _Table, row: int) -> bool:
+    """The late mark as written ("Có", any case), or blank; anything else is named."""
+    text = " ".join(_text(value).split()).casefold()
+    if text in ("", "không"):
+        return False
+    if text == LATE_MARK.casefold():
+        return True
+    where = table.where(StatusColumn.LATE, row) if StatusColumn.LATE in _known(table) else ""
+    raise ConsolidatedError(
+        f"{where}: cột '{StatusColumn.LATE}' ghi '{_text(value)}'; chỉ được ghi "
+        f"'{LATE_MARK}' hoặc để trống."
+    )
+
+
+def _count(value: Any, table: _Table, row: int) -> int:
+    """A row count as written: a number, or text that starts with one ("3 dòng"); blank is 0.
+    Anything else (a person typed "ba") is named, never read as a silent zero."""
+    number = isinstance(value, int | float) and not isinstance(value, bool)
+    if number and float(value).is_integer() and value >= 0:
         return int(value)
-    text = str(value or "").strip()
-    return int(text) if text.isdigit() else 0
+    text = _text(value).strip()
+    if not text:
+        return 0
+    found = re.match(r"(\d+)(?:\s|$)", text)
+    if found and not isinstance(value, bool):
+        return int(found.group(1))
+    raise ConsolidatedError(
+        f"{table.where(StatusColumn.ACCEPTED, row)}: số dòng nhận '{text}' không phải số. Hãy "
+        "ghi lại số (ví dụ 3) hoặc dùng bảng tổng hợp gốc do dhtt-batch merge tạo ra."
+    )
 
 
-def _records(sheet: RawSheet, spec: SheetSpec, path: Path) -> list[dict[str, Any]]:
+def _known(table: _Table) -> set[str]:
+    return {h for h in StatusColumn.ALL if header_key(h) in table.headers}
+
+
+def _records(sheet: RawSheet, spec: SheetSpec, name: str) -> list[dict[str, Any]]:
     columns = spec.data_columns
     by_header = {header_key(c.header): c for c in columns}
     provenance = dict(zip((header_key(h) for h in PROVENANCE_HEADERS), PROVENANCE, strict=True))
-    needed = [c.header for c in columns[:2]] + [PROVENANCE_HEADERS[0]]
+    kind, person = spec.role(Role.KIND), spec.role(Role.NAME)
+    table = _Table(sheet, [kind.header, person.header, PROVENANCE_HEADERS[0]], name)
+    choices = {choice_key(v): v for v in kinds(spec)}
     records = []
-    for raw in _read_table(sheet, needed, path):
+    for number, raw in table.rows:
         record: dict[str, Any] = {}
         for header, value in raw.items():
             column = by_header.get(header)
@@ -487,8 +530,16 @@ def _records(sheet: RawSheet, spec: SheetSpec, path: Path) -> list[dict[str, Any
                 record[column.key] = _typed(value, column.type)
             elif header in provenance:
                 record[provenance[header]] = _typed(value, "integer")
-        if record.get(spec.key(Role.NAME)):
-            records.append(record)
+        if not record.get(person.key):
+            continue
+        written = record.get(kind.key)
+        record[kind.key] = choices.get(choice_key(_text(written)))
+        if record[kind.key] is None:
+            raise ConsolidatedError(
+                f"{table.where(kind.header, number)}: '{_text(written)}' không phải "
+                f"{' hay '.join(kinds(spec))}."
+            )
+        records.append(record)
     return records
 
 

@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from .. import __version__
+from ..duplicates import RowRef
 from ..merge import MergeResult
 
 
@@ -20,6 +21,17 @@ def manifest(
     feedback = feedback or {}
     campaign = result.campaign
     period = campaign.period
+    paths = {o.sub.index: o.sub.display for o in result.files}
+
+    def ref(row: RowRef) -> dict[str, Any]:
+        return {
+            "unit": row.unit,
+            "unit_name": row.unit_name,
+            "file": paths.get(row.source, row.file),
+            "row": row.row,
+            "cell": str(row.cell) if row.cell else None,
+        }
+
     return {
         "campaign": {
             "id": campaign.id,
@@ -72,8 +84,8 @@ def manifest(
                 "sheet": d.sheet_name,
                 "name": d.name,
                 "birth_year": d.birth_year,
-                "first": d.first.to_dict(),
-                "second": d.second.to_dict(),
+                "first": ref(d.first),
+                "second": ref(d.second),
             }
             for d in result.duplicates
         ],

@@ -14,6 +14,8 @@ from pathlib import Path
 from typing import Any
 
 from ..atomic import atomic_write_text
+from ..inputs import InputError, read_regular
+from ..naming import readable
 
 SIDECAR_SUFFIX = ".meta.json"
 MAX_SIDECAR_BYTES = 256 * 1024  # a real sidecar is ~1 KB; anything this large is not one
@@ -51,34 +53,57 @@ def write_sidecar(path: Path, sidecar: Sidecar) -> Path:
     return target
 
 
-def read_sidecar(path: Path) -> Sidecar | None:
-    """The sidecar beside `path`, or None when there is none or it is not a usable one.
+def read_sidecar(path: Path) -> tuple[Sidecar | None, str | None]:
+    """The sidecar beside `path` (None when there is none or it is unusable), and what is
+    wrong with it when there is one that cannot be used (Vietnamese, for a finding).
 
-    Only a regular file of bounded size is read: a FIFO or a link to a device is never opened
-    for reading (it could block or never end).
+    Only a regular file of bounded size is read, never through a link: a FIFO or a link to a
+    device is never opened for reading (it could block or never end).
     """
     target = sidecar_path(path)
+    name = readable(target.name)
     try:
-        info = os.stat(target)
-        if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_SIDECAR_BYTES:
-            return None
-        data = json.loads(target.read_bytes()[:MAX_SIDECAR_BYTES].decode("utf-8"))
-    except (OSError, ValueError):
-        return None
-    return _from_dict(data) if isinstance(data, dict) else None
+        info = os.lstat(target)
+    except FileNotFoundError:
+        return None, None
+    except OSError as exc:
+        return None, f"{name}: không đọc được ({exc.strerror or exc})"
+    if stat.S_ISLNK(info.st_mode):
+        return None, f"{name} là liên kết, không phải tệp thường"
+    if not stat.S_ISREG(info.st_mode):
+        return None, f"{name} không phải tệp thường"
+    if info.st_size > MAX_SIDECAR_BYTES:
+        return None, f"{name} quá lớn ({info.st_size // 1024} KB)"
+    try:
+        raw = read_regular(target, MAX_SIDECAR_BYTES)
+        data = json.loads(raw.decode("utf-8"))
+    except InputError as exc:
+        return None, f"{name} {exc}"
+    except OSError as exc:
+        return None, f"{name}: không đọc được ({exc.strerror or exc})"
+    except ValueError:
+        return None, f"{name} không phải JSON hợp lệ (UTF-8)"
+    if not isinstance(data, dict):
+        return None, f"{name} không phải một đối tượng JSON"
+    return _from_dict(data)
 
 
-def _from_dict(data: dict[str, Any]) -> Sidecar:
+def _from_dict(data: dict[str, Any]) -> tuple[Sidecar, str | None]:
     known = set(Sidecar.__dataclass_fields__) - {"extra"}
+    wrong = sorted(
+        k for k in (*known, "from") if data.get(k) is not None and not _typed(k, data[k])
+    )
 
     def text(key: str) -> str:
         value = data.get(key)
-        return value.strip() if isinstance(value, str) else ""
+        return readable(value.strip()) if isinstance(value, str) else ""
 
     recipients = data.get("recipients")
-    return Sidecar(
+    sidecar = Sidecar(
         sender=text("sender") or text("from"),
-        recipients=tuple(str(r) for r in recipients) if isinstance(recipients, list) else (),
+        recipients=tuple(readable(r) for r in recipients if isinstance(r, str))
+        if isinstance(recipients, list)
+        else (),
         subject=text("subject"),
         date=text("date") or None,
         received=text("received") or None,
@@ -89,3 +114,11 @@ def _from_dict(data: dict[str, Any]) -> Sidecar:
         unit=text("unit"),
         extra={k: v for k, v in data.items() if k not in known and k != "from"},
     )
+    problem = f"có trường sai kiểu ({', '.join(wrong)}), đã bỏ qua" if wrong else None
+    return sidecar, problem
+
+
+def _typed(key: str, value: object) -> bool:
+    if key == "recipients":
+        return isinstance(value, list) and all(isinstance(r, str) for r in value)
+    return isinstance(value, str)

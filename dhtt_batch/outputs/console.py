@@ -11,6 +11,7 @@ from rich.table import Table
 from ..findings import ERROR
 from ..mail import CollectReport
 from ..merge import MergeResult
+from ..naming import shown
 from ..states import UnitStatus, label
 from ..validate import ValidationResult
 from .merge_outputs import MergeRun
@@ -38,7 +39,7 @@ def print_validation(result: ValidationResult, console: Console) -> None:
         unit = f" [{sub.identity.code}]" if sub.identity.code else ""
         verdict = "[green]đạt[/green]" if not errors else f"[red]{errors} lỗi[/red]"
         console.print(
-            f"[bold]{sub.display}[/bold]{unit}: {verdict}, "
+            f"[bold]{shown(sub.display)}[/bold]{unit}: {verdict}, "
             f"{len(findings) - errors} cảnh báo; {read} dòng đọc, {accepted} dòng "
             f"hợp lệ, {rejected} dòng bị loại",
             soft_wrap=True,
@@ -50,7 +51,7 @@ def print_validation(result: ValidationResult, console: Console) -> None:
             table.add_column(title, overflow="fold")
         for f in findings:
             level = "[red]Lỗi[/red]" if f.severity == ERROR else "[yellow]Cảnh báo[/yellow]"
-            table.add_row(f.sheet or "", str(f.cell or ""), level, f.message)
+            table.add_row(shown(f.sheet or ""), str(f.cell or ""), level, shown(f.message))
         console.print(table)
     total_errors = sum(1 for f in result.findings if f.severity == ERROR)
     console.print(
@@ -71,7 +72,7 @@ def print_merge(run: MergeRun, console: Console) -> None:
         soft_wrap=True,
     )
     for status in (UnitStatus.NEEDS_FIXES, UnitStatus.LATE, UnitStatus.MISSING):
-        names = [u.unit.name for u in result.units if u.status == status]
+        names = [shown(u.unit.name) for u in result.units if u.status == status]
         if names:
             console.print(f"  {label(status)}: {'; '.join(names)}", soft_wrap=True)
     console.print(
@@ -81,19 +82,20 @@ def print_merge(run: MergeRun, console: Console) -> None:
     )
     for line in _files_for_no_unit(result):
         console.print(line, soft_wrap=True, markup=False)
-    console.print(f"Bảng tổng hợp: {run.consolidated}", soft_wrap=True)
+    console.print(f"Bảng tổng hợp: {shown(run.consolidated)}", soft_wrap=True)
     if run.feedback:
         folder = next(iter(run.feedback.values())).path.parent
         console.print(
-            f"Tệp phản hồi gửi đơn vị: {len(run.feedback)} tệp trong {folder}", soft_wrap=True
+            f"Tệp phản hồi gửi đơn vị: {len(run.feedback)} tệp trong {shown(folder)}",
+            soft_wrap=True,
         )
-    console.print(f"Biên bản (manifest): {run.manifest}", soft_wrap=True)
+    console.print(f"Biên bản (manifest): {shown(run.manifest)}", soft_wrap=True)
     if run.report:
-        console.print(f"Báo cáo: {run.report}", soft_wrap=True)
+        console.print(f"Báo cáo: {shown(run.report)}", soft_wrap=True)
     if run.drafts:
         console.print(
             f"Thư nháp trả lời, nhắc nộp: {len(run.drafts)} thư trong "
-            f"{run.drafts[0].parent} (mở bằng Outlook/Thunderbird để xem và gửi)",
+            f"{shown(run.drafts[0].parent)} (mở bằng Outlook/Thunderbird để xem và gửi)",
             soft_wrap=True,
         )
     print_export(run, console)
@@ -109,8 +111,13 @@ def _files_for_no_unit(result: MergeResult) -> list[str]:
         reason = next((f for f in outcome.findings if f.blocking), None)
         if reason is None:
             continue
-        what = "Tệp không đọc được" if not outcome.sub.readable else "Tệp không tính cho đơn vị nào"
-        lines.append(f"  {what}: {outcome.sub.path.name} — {reason.message}")
+        if not outcome.sub.is_submission:
+            what = "Không đọc (không phải biểu mẫu của đơn vị)"
+        elif not outcome.sub.readable:
+            what = "Tệp không đọc được"
+        else:
+            what = "Tệp không tính cho đơn vị nào"
+        lines.append(f"  {what}: {outcome.sub.id.relative} — {reason.message}")
     return lines
 
 
@@ -125,7 +132,7 @@ def print_export(run: MergeRun, console: Console) -> None:
 
 def print_collect(report: CollectReport, inbox: Path, console: Console) -> None:
     console.print(
-        f"Đã đọc {report.messages} thư; lưu {len(report.saved)} tệp vào {inbox}; "
+        f"Đã đọc {report.messages} thư; lưu {len(report.saved)} tệp vào {shown(inbox)}; "
         f"{len(report.duplicates)} tệp trùng nội dung đã có; bỏ qua "
         f"{len(report.skipped)} tệp đính kèm không phải bảng tính.",
         soft_wrap=True,
@@ -133,6 +140,12 @@ def print_collect(report: CollectReport, inbox: Path, console: Console) -> None:
     if not report.saved:
         console.print("Không có tệp mới.", soft_wrap=True)
     for path in report.saved:
-        console.print(f"  + {path.name}", soft_wrap=True)
+        console.print(f"  + {shown(path.name)}", soft_wrap=True)
     for name in report.skipped:
-        console.print(f"  - bỏ qua: {name}", soft_wrap=True)
+        console.print(f"  - bỏ qua: {shown(name)}", soft_wrap=True)
+    for path in report.repaired:
+        console.print(
+            f"  * bổ sung tệp thông tin thư còn thiếu: {shown(path.name)}", soft_wrap=True
+        )
+    for note in report.notes:
+        console.print(f"  ! [yellow]{shown(note)}[/yellow]", soft_wrap=True)

@@ -17,9 +17,10 @@ signs them; it is never sent a reply or a reminder by itself. Drafts, never sent
 from __future__ import annotations
 
 import io
+import re
 from datetime import datetime
 from email.message import EmailMessage
-from email.utils import format_datetime, formataddr, make_msgid
+from email.utils import format_datetime, formataddr, make_msgid, parseaddr
 from pathlib import Path
 
 from ..atomic import atomic_write_bytes
@@ -95,13 +96,14 @@ class _Drafts:
             else f"Kết quả kiểm tra biểu mẫu điển hình tiên tiến - {period}"
         )
         message = self._envelope(
-            sidecar.sender or formataddr((unit.unit.name, unit.unit.email)), subject
+            _reply_address(sidecar.sender) or formataddr((unit.unit.name, unit.unit.email)),
+            subject,
         )
         if sidecar.message_id:
             message["In-Reply-To"] = sidecar.message_id
             message["References"] = sidecar.message_id
         kind = outcome_kind(unit, outcome)
-        name = outcome.sub.path.name
+        name = outcome.sub.id.name
         lines = [f"Kính gửi {unit.unit.name},", ""]
         copy = self.feedback.get(outcome.sub.display)
         if kind in (VALID, LATE):
@@ -201,3 +203,11 @@ class _Drafts:
         message["Message-ID"] = make_msgid(domain="dhtt-batch.local")
         message["X-Unsent"] = "1"  # Outlook and Thunderbird open it as a draft to edit and send
         return message
+
+
+def _reply_address(sender: str) -> str:
+    """The sender re-formatted from its parsed address: a display name holding a colon or a
+    comma (an edited sidecar) cannot add recipients."""
+    name, address = parseaddr(sender)
+    name = " ".join(re.sub(r'[()<>@,;:\\"\[\].]', " ", name).split())  # email folds specials raw
+    return formataddr((name, address)) if "@" in address else ""

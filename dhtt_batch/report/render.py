@@ -19,6 +19,7 @@ from docxtpl import DocxTemplate, InlineImage
 from ..atomic import atomic_write_bytes, atomic_write_text
 from ..campaign import Campaign
 from ..formats.consolidated import ConsolidatedError, read_consolidated
+from ..naming import readable
 from ..spec import SpecSet
 from . import ReportError
 from .context import build_context
@@ -130,13 +131,27 @@ def render_html(context: dict[str, Any], chart: bytes, campaign: Campaign) -> st
 def render_docx(context: dict[str, Any], chart: bytes, campaign: Campaign, specs: SpecSet) -> bytes:
     custom = campaign.report.docx_template
     if custom and not custom.is_file():
-        raise ReportError(f"Không tìm thấy mẫu báo cáo Word {custom}.")
+        raise ReportError(f"Không tìm thấy mẫu báo cáo Word {readable(str(custom))}.")
+    name = readable(custom.name) if custom else "mặc định"
     template = DocxTemplate(str(custom) if custom else default_docx_template(specs))
+    try:
+        template.init_docx()  # open the package now, so a file that is no .docx is named here
+    except Exception as exc:  # python-docx raises assorted errors for what is not a .docx
+        raise ReportError(
+            f"Mẫu báo cáo Word {name} không phải tệp .docx mở được ({type(exc).__name__}). "
+            "Hãy lưu mẫu bằng Word dưới dạng .docx, hoặc dùng mau-bao-cao.docx do "
+            "dhtt-batch init tạo."
+        ) from exc
     values = {**context, "chart": InlineImage(template, BytesIO(chart), width=Mm(155))}
     try:
         template.render(values, autoescape=True)
+    except jinja2.TemplateSyntaxError as exc:
+        raise ReportError(
+            f"Mẫu báo cáo Word {name} có lỗi cú pháp ở chỗ {{{{ }}}} hoặc {{% %}}: "
+            f"{exc.message}. Hãy sửa mẫu (xem mau-bao-cao.docx do dhtt-batch init tạo)."
+        ) from exc
     except jinja2.TemplateError as exc:
-        raise ReportError(f"Mẫu báo cáo Word có lỗi: {exc}") from exc
+        raise ReportError(f"Mẫu báo cáo Word {name} có lỗi: {exc}") from exc
     buffer = BytesIO()
     template.save(buffer)
     return buffer.getvalue()

@@ -22,6 +22,8 @@ from pathlib import Path
 
 from ...atomic import atomic_write_bytes
 from ...findings import Finding
+from ...formats.marks import stamped
+from ...naming import derived_name
 from ...submission import Submission
 from .parts import Unsupported
 from .patch import patched_copy
@@ -41,28 +43,31 @@ class FeedbackCopy:
 
 
 def feedback_name(sub: Submission, unit_prefix: bool = False) -> str:
-    stem = sub.path.name.rsplit(".", 1)[0]
+    """A safe, bounded name for the submission's copy (unique names: see feedback_jobs)."""
+    stem = sub.id.name.rsplit(".", 1)[0]
     code = sub.identity.code
     # The officer sorts feedback by unit: lead with its code unless the name already does.
     prefix = f"{code}-" if unit_prefix and code and not stem.upper().startswith(code) else ""
     suffix = ".ods" if sub.format == "ods" and sub.readable else ".xlsx"
-    return f"{prefix}{stem}-phan-hoi{suffix}"
+    return derived_name(f"{prefix}{stem}", f"-phan-hoi{suffix}")
 
 
 def write_feedback(sub: Submission, findings: list[Finding], target: Path) -> FeedbackCopy:
+    """The copy, marked (formats/marks.py) so that an untouched copy found in an inbox is
+    recognised as ours; office programs drop the mark when the unit saves the file."""
     reason = ""
     if sub.readable and sub.format == "ods":
         from .ods_patch import patched_ods
 
         try:
-            atomic_write_bytes(target, patched_ods(sub.path, findings))
+            atomic_write_bytes(target, stamped(patched_ods(sub.path, findings)))
             return FeedbackCopy(target, ODS)
         except Unsupported as exc:
             reason = str(exc)
             target = target.with_suffix(".xlsx")
     elif sub.readable and sub.format == "xlsx" and sub.path.suffix.lower() == ".xlsx":
         try:
-            atomic_write_bytes(target, patched_copy(sub.path, findings))
+            atomic_write_bytes(target, stamped(patched_copy(sub.path, findings)))
             return FeedbackCopy(target, PATCH)
         except Unsupported as exc:
             reason = str(exc)

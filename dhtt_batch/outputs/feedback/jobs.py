@@ -7,6 +7,7 @@ import dataclasses
 from pathlib import Path
 
 from ...findings import Finding
+from ...naming import NameAllocator
 from ...parallel import map_in_order
 from ...submission import Submission
 from ...validate import ValidationResult
@@ -18,15 +19,19 @@ Job = tuple[Submission, list[Finding], Path]
 def feedback_jobs(
     items: list[tuple[Submission, list[Finding]]], directory: Path, unit_prefix: bool = False
 ) -> list[Job]:
+    """One job per unit workbook with findings; names unique in the folder (two files of one
+    name in two sub-folders get "name-phan-hoi.xlsx" and "name-phan-hoi (2).xlsx", in the
+    submissions' order)."""
+    names = NameAllocator()
     # Without its located rows: a job is pickled to a worker, and the rows are not needed.
     return [
         (
             dataclasses.replace(sub, tables={}, form=None),
             findings,
-            directory / feedback_name(sub, unit_prefix),
+            directory / names.allocate(feedback_name(sub, unit_prefix)),
         )
         for sub, findings in items
-        if findings
+        if findings and sub.is_submission
     ]
 
 

@@ -18,8 +18,9 @@ from openpyxl.styles import PatternFill
 from openpyxl.worksheet.hyperlink import Hyperlink
 from openpyxl.worksheet.worksheet import Worksheet
 
-from ...atomic import atomic_save_workbook
+from ...atomic import atomic_write_bytes
 from ...findings import ERROR, Finding
+from ...formats.marks import stamped
 from ...submission import Submission
 from ...xlsx.cells import CellRef
 from ...xlsx.openpyxl_helpers import (
@@ -54,7 +55,9 @@ def write_with_openpyxl(sub: Submission, findings: list[Finding], target: Path) 
     _clear_previous_marks(wb)
     _mark_cells(wb, findings)
     _fixes_sheet(wb, findings)
-    atomic_save_workbook(wb, target)
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    atomic_write_bytes(target, stamped(buffer.getvalue()))
     return via, reason
 
 
