@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 import tomllib
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
 from functools import cached_property
 from pathlib import Path
@@ -26,6 +26,15 @@ _PERIOD_SLUG = {"annual": "{year}", "midterm": "so-ket-{year}", "final": "tong-k
 _UNIT_CODE = re.compile(r"^[A-Z][A-Z0-9_-]{0,19}$")
 _OFFSET = re.compile(r"^([+-])(\d{2}):(\d{2})$")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+def period_from_id(period_id: str) -> tuple[str, int] | None:
+    """(kind, year) back from a period id such as "so-ket-2023" (None if it is not one)."""
+    for kind, slug in _PERIOD_SLUG.items():
+        match = re.fullmatch(re.escape(slug).replace(r"\{year\}", r"(\d{4})"), period_id)
+        if match:
+            return kind, int(match.group(1))
+    return None
 
 
 class CampaignError(Exception):
@@ -87,6 +96,19 @@ class ReportSettings:
 
 
 @dataclass(frozen=True)
+class RegisterSettings:
+    """`[register]`: where the exemplar register lives and how review candidates are ranked."""
+
+    db: str = ""  # "" = dhtt-register.sqlite beside the campaign file (see register/db.py)
+    year_points: float = 3  # per year registered
+    title_points: float = 2  # per title or award achieved (distinct decision)
+    spread_points: float = 1  # per level of the widest spread reached (1 = narrowest choice)
+    candidates: int = 30  # at most this many in the review report's appendix (0: no limit)
+    candidate_min_years: int = 2  # registered in at least this many years
+    issuers: tuple[tuple[str, str], ...] = ()  # decision-number code → issuing body's name
+
+
+@dataclass(frozen=True)
 class Campaign:
     agency: Agency
     period: Period
@@ -94,6 +116,7 @@ class Campaign:
     report: ReportSettings
     source: Path
     schemas_dir: Path
+    register: RegisterSettings = field(default_factory=RegisterSettings)
 
     @property
     def id(self) -> str:
@@ -144,6 +167,7 @@ def load_campaign(path: Path | None = None) -> Campaign:
         report=_report(reader, base),
         source=path,
         schemas_dir=(base / schemas) if schemas else default_spec_dir(),
+        register=_register(reader),
     )
 
 
@@ -266,4 +290,32 @@ def _report(r: _Reader, base: Path) -> ReportSettings:
         archive=r.text("report", "archive", False, "Lưu: VT."),
         docx_template=template("docx_template"),
         html_template=template("html_template"),
+    )
+
+
+def _register(r: _Reader) -> RegisterSettings:
+    table = r.table("register")
+    defaults = RegisterSettings()
+
+    def number(key: str, integer: bool = False) -> Any:
+        value = table.get(key, getattr(defaults, key))
+        kinds = (int,) if integer else (int, float)
+        if isinstance(value, bool) or not isinstance(value, kinds) or value < 0:
+            what = "số nguyên" if integer else "số"
+            raise CampaignError(f"{r.where('register', key)}: phải là {what} không âm.")
+        return value
+
+    issuers = table.get("issuers", {})
+    if not isinstance(issuers, dict) or not all(isinstance(v, str) for v in issuers.values()):
+        raise CampaignError(
+            f'{r.filename}: [register.issuers] phải ghi dạng KÝ_HIỆU = "Tên cơ quan ban hành".'
+        )
+    return RegisterSettings(
+        db=r.text("register", "db", required=False),
+        year_points=number("year_points"),
+        title_points=number("title_points"),
+        spread_points=number("spread_points"),
+        candidates=number("candidates", integer=True),
+        candidate_min_years=number("candidate_min_years", integer=True),
+        issuers=tuple((str(code), name.strip()) for code, name in issuers.items()),
     )

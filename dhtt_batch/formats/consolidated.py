@@ -15,6 +15,7 @@ from typing import Any
 
 from .. import __version__
 from ..atomic import atomic_write
+from ..campaign import PERIOD_KINDS, period_from_id
 from ..findings import SEVERITY_LABEL
 from ..locate import find_sheet, header_key
 from ..merge import MergeResult
@@ -314,6 +315,8 @@ def _meta_sheet(wb: Workbook, result: MergeResult) -> None:
         ["agency", campaign.agency.name],
         ["period_id", campaign.period.id],
         ["period_label", campaign.period.label],
+        ["period_kind", campaign.period.kind],
+        ["period_year", campaign.period.year],
         ["generated_at", result.generated_at.isoformat(timespec="seconds")],
         ["tool_version", __version__],
         ["spec_version", result.specs.version],
@@ -342,6 +345,13 @@ class ConsolidatedData:
     units: list[UnitState]
     rows: dict[str, list[dict[str, Any]]]  # criterion sheet (spec name) → records by spec key
     inputs: int = 0
+
+    def period(self) -> tuple[str, int] | None:
+        """(kind, year) of the workbook's period; older workbooks say it only by period_id."""
+        kind, year = self.meta.get("period_kind", ""), self.meta.get("period_year", "")
+        if kind in PERIOD_KINDS and year.isdigit():
+            return kind, int(year)
+        return period_from_id(self.meta.get("period_id", ""))
 
 
 def read_consolidated(path: Path, specs: SpecSet) -> ConsolidatedData:

@@ -38,13 +38,7 @@ def build_context(
     total_cn = sum(c["ca_nhan"] for c in criteria)
     roster = _roster(data)
     return {
-        "parent": campaign.agency.parent.upper(),
-        "issuer": campaign.agency.short_name.upper(),
-        "agency": campaign.agency.name,
-        "number": report.number,
-        "symbol": report.symbol,
-        "place": campaign.agency.place,
-        "date": vn_date(report.date or today),
+        **document_context(campaign, today),
         "subject": report.subject
         or "Kết quả phát hiện, xây dựng và nhân rộng điển hình "
         f"tiên tiến {period[0].lower()}{period[1:]}",
@@ -63,13 +57,28 @@ def build_context(
         "editable": EDITABLE,
         "closing": f"Trên đây là báo cáo kết quả phát hiện, xây dựng và nhân rộng điển hình tiên "
         f"tiến {period[0].lower()}{period[1:]} của {campaign.agency.name}./.",
+        "empty": total_tt + total_cn == 0,
+    }
+
+
+def document_context(campaign: Campaign, today: date) -> dict[str, Any]:
+    """What every Báo cáo of the office carries around its body: the header block (issuing
+    body, number, place and date), the recipients and the signature block."""
+    report = campaign.report
+    return {
+        "parent": campaign.agency.parent.upper(),
+        "issuer": campaign.agency.short_name.upper(),
+        "agency": campaign.agency.name,
+        "number": report.number,
+        "symbol": report.symbol,
+        "place": campaign.agency.place,
+        "date": vn_date(report.date or today),
         "recipients": [f"- {r};" for r in report.recipients] + [f"- {report.archive}"],
         "signer": {
             "authority": report.signer_authority.upper(),
             "title": report.signer_title.upper(),
             "name": report.signer_name,
         },
-        "empty": total_tt + total_cn == 0,
     }
 
 

@@ -7,6 +7,7 @@ keys of the context built in report_context.py.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from io import BytesIO
 
 from docx import Document
@@ -30,13 +31,21 @@ LEFT = WD_ALIGN_PARAGRAPH.LEFT
 
 
 def default_docx_template(specs: SpecSet) -> BytesIO:
+    return build_document(lambda doc: _body(doc, specs), _appendix)
+
+
+def build_document(
+    body: Callable[[DocxDocument], None], appendix: Callable[[DocxDocument], None]
+) -> BytesIO:
+    """A Báo cáo template: this module's page, header block, title and signature block around
+    a body and an appendix (the annual report's, or another report's such as the review's)."""
     doc = Document()
     _page_setup(doc)
     _header_block(doc)
     _title(doc)
-    _body(doc, specs)
+    body(doc)
     _signature_block(doc)
-    _appendix(doc)
+    appendix(doc)
     buffer = BytesIO()
     doc.save(buffer)
     buffer.seek(0)
@@ -326,3 +335,8 @@ def _appendix(doc: DocxDocument) -> None:
     para(doc, "{%p else %}")
     para(doc, "Chưa có tập thể, cá nhân được đề nghị.", italic=True, align=CENTER)
     para(doc, "{%p endif %}")
+
+
+# The blocks other report templates are built from (report/review_docx.py), under public names.
+heading = _heading
+loop_table = _loop_table
