@@ -25,7 +25,7 @@ from typing import Any
 
 from make_samples import BD, BK, GK, UP, collective, digital, hcm, info, person, reform
 
-from dhtt_batch.campaign import Campaign, Unit, load_campaign
+from dhtt_batch.campaign import Campaign, Unit, default_campaign_path, load_campaign
 from dhtt_batch.formats.consolidated import write_consolidated
 from dhtt_batch.merge import merge_inbox
 from dhtt_batch.spec import SpecSet
@@ -479,6 +479,11 @@ def main() -> None:
         inbox = Path(tmp) / "inbox"
         shutil.copytree(INBOX_2025, inbox)
         merge_and_write(inbox, base, specs, 2025, TARGET / "tong-hop-2025.xlsx")
+    # The final review's campaign: the default one with [period] kind = "final".
+    text = default_campaign_path().read_text(encoding="utf-8")
+    (TARGET / "tong-ket.toml").write_text(
+        text.replace('kind = "annual"', 'kind = "final"', 1), encoding="utf-8"
+    )
 
 
 if __name__ == "__main__":
