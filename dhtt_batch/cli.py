@@ -13,14 +13,12 @@ from pathlib import Path
 from typing import Any
 
 import click
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
 from . import __version__
 from .atomic import OutputError
 from .campaign import Campaign, CampaignError, load_campaign
 from .report import ReportError
 from .spec import SpecError, SpecSet
-from .workdir import InitError, init_workdir
 
 EXIT_USAGE = 2
 EXIT_OUTPUT = 3
@@ -87,6 +85,8 @@ def init(directory: Path) -> None:
 
     Ví dụ:  dhtt-batch init thi-dua-2025
     """
+    from .workdir import InitError, init_workdir
+
     try:
         created = init_workdir(directory)
     except InitError as exc:
@@ -456,9 +456,8 @@ def register_add(
 
     Ví dụ:  dhtt-batch register add ket-qua/tong-hop-2025.xlsx
     """
-    from .outputs.console import stderr_console
     from .register.api import AddFailure, add_files
-    from .register.console import print_added
+    from .register.console import print_added, stderr_console
     from .register.db import display_url
     from .register.identity import who
 
@@ -492,8 +491,7 @@ def register_list(
     if as_json:
         click.echo(json.dumps([e.as_json() for e in found], ensure_ascii=False, indent=1))
     else:
-        from .outputs.console import stderr_console
-        from .register.console import print_list
+        from .register.console import print_list, stderr_console
 
         print_list(found, stderr_console())
 
@@ -513,8 +511,7 @@ def register_review(campaign: Campaign, specs: SpecSet, url: str, as_json: bool)
     if as_json:
         click.echo(json.dumps([m.as_json() for m in matches], ensure_ascii=False, indent=1))
     else:
-        from .outputs.console import stderr_console
-        from .register.console import print_review
+        from .register.console import print_review, stderr_console
 
         print_review(matches, stderr_console())
 
@@ -607,6 +604,8 @@ def register_export(
 @contextlib.contextmanager
 def progress_bar(console: Any, quiet: bool) -> Iterator[Callable[[str, int, int], None] | None]:
     """A transient progress bar on stderr while files are read; nothing when quiet."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
     if quiet:
         yield None
         return

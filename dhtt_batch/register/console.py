@@ -16,6 +16,11 @@ if TYPE_CHECKING:
     from .review import Candidate, Match
 
 
+def stderr_console() -> Console:
+    """Like outputs.console's, without importing the validation stack it sits beside."""
+    return Console(stderr=True, highlight=False)
+
+
 def print_added(results: Sequence[AddOutcome | AddFailure], where: str, console: Console) -> None:
     for result in results:
         if isinstance(result, AddFailure):
