@@ -412,3 +412,27 @@ def test_every_register_command_has_help_with_an_example_and_is_in_the_readme(
         result = runner.invoke(cli, ["register", name, "--help"], catch_exceptions=False)
         assert result.exit_code == 0 and "Ví dụ:" in result.output, name
         assert f"dhtt-batch register {name}" in readme, name
+
+
+def test_review_of_the_samples_finds_the_typo_the_move_and_the_renamed_unit(
+    runner: CliRunner, register_db: str
+) -> None:
+    from .conftest import SAMPLE_REGISTER
+
+    run(runner, register_db, "add", *map(str, sorted(SAMPLE_REGISTER.glob("tong-hop-*.xlsx"))))
+    matches = json.loads(run(runner, register_db, "review", "--json").stdout)
+    found = sorted(
+        (m["reason"], m["first"]["name"], m["first"]["unit_code"], m["second"]["unit_code"])
+        for m in matches
+    )
+    assert found == [
+        ("moved", "Hoàng Văn Đức", "HCTC", "PVHCC"),
+        ("similar_name", "Đặng Thị Anh", "TH", "TH"),  # 2022, before Ánh (2023)
+        ("unit_renamed", "Phòng Kiểm soát TTHC", "KSTTHC", "KSTT"),
+        ("unit_renamed", "Phạm Văn Khánh", "KSTTHC", "KSTT"),
+    ]
+    renamed = next(m for m in matches if m["reason"] == "unit_renamed")
+    assert renamed["message"] == (
+        "Đơn vị có thể đã đổi tên hoặc sáp nhập: Phòng Kiểm soát TTHC → "
+        "Phòng Kiểm soát thủ tục hành chính"
+    )

@@ -186,43 +186,47 @@ def _lookup(conn: Connection, keys: list[str]) -> dict[str, int]:
 
 def _entry_rows(data: ConsolidatedData, specs: SpecSet, year: int) -> Iterator[dict[str, Any]]:
     for spec in specs.criteria:
-        roles = _Roles(spec)
+        columns = _Columns(spec)
+        criterion = spec.criterion or spec.name
+        collective = spec.role(Role.KIND).value("collective")
         for record in data.rows.get(spec.name, []):
-            values = {key: _plain(record.get(key)) for key in spec.keys}
-            name = str(values[roles.name] or "").strip()
-            kind = COLLECTIVE if spec.is_collective(values[roles.kind]) else INDIVIDUAL
-            birth = values.get(roles.birth_year) if roles.birth_year else None
-            birth_year = birth if isinstance(birth, int) else None
+            values, stored = columns.values(record)
+            name = str(values[columns.name] or "").strip()
+            kind = COLLECTIVE if values[columns.kind] == collective else INDIVIDUAL
+            birth = values.get(columns.birth_year) if columns.birth_year else None
+            birth_year = birth if type(birth) is int else None
             unit_code = str(record.get(UNIT) or "")
             name_key = choice_key(name)
-            decision_date = values.get(roles.decision_date) if roles.decision_date else None
+            decision_date = values.get(columns.decision_date) if columns.decision_date else None
             yield {
                 "_identity": identity_key(kind, name_key, birth_year, unit_code),
                 "_name_key": name_key,
                 "year": year,
                 "sheet": spec.name,
-                "criterion": spec.criterion or spec.name,
+                "criterion": criterion,
                 "kind": kind,
-                "kind_label": str(values[roles.kind] or ""),
+                "kind_label": str(values[columns.kind] or ""),
                 "name": name,
                 "birth_year": birth_year,
                 "unit_code": unit_code,
                 "unit_name": str(record.get(UNIT_NAME) or unit_code),
-                "title": _text(values, roles.title),
-                "decision_number": _text(values, roles.decision_number),
-                "decision_date": decision_date if isinstance(decision_date, date) else None,
-                "spread": _text(values, roles.spread),
-                "proposal": _text(values, roles.proposal),
+                "title": _text(values, columns.title),
+                "decision_number": _text(values, columns.decision_number),
+                "decision_date": decision_date,
+                "spread": _text(values, columns.spread),
+                "proposal": _text(values, columns.proposal),
                 "source_file": str(record.get(FILE) or "") or None,
-                "source_row": _plain(record.get(ROW)),
-                "data": {key: _jsonable(value) for key, value in values.items()},
+                "source_row": _whole(record.get(ROW)),
+                "data": stored,
             }
 
 
-class _Roles:
-    """The keys of the columns a sheet's roles name (None where the sheet has no such column)."""
+class _Columns:
+    """A sheet's columns as the register reads them: the keys its roles name (None where the
+    sheet has no such column), and which columns hold whole numbers or dates."""
 
     def __init__(self, spec: SheetSpec) -> None:
+        self.keys = spec.keys
         self.name = spec.key(Role.NAME)
         self.kind = spec.key(Role.KIND)
         found = {role: spec.by_role(role) for role in Role}
@@ -233,29 +237,34 @@ class _Roles:
         self.decision_date = keys[Role.DECISION_DATE]
         self.spread = keys[Role.SPREAD]
         self.proposal = keys[Role.PROPOSAL]
+        self.whole = [c.key for c in spec.columns if c.type in ("integer", "year")]
+        self.dates = [c.key for c in spec.columns if c.type == "date"]
+
+    def values(self, record: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+        """Every spec column of a record as typed (whole numbers as int, dates as date), and
+        the same as stored in JSON (dates as ISO text)."""
+        values = {key: record.get(key) for key in self.keys}
+        for key in self.whole:
+            values[key] = _whole(values[key])
+        stored = dict(values)
+        for key in self.dates:
+            value = values[key]
+            if isinstance(value, datetime):
+                value = values[key] = value.date()
+            if isinstance(value, date):
+                stored[key] = value.isoformat()
+            else:
+                values[key] = None  # never a date: kept as read in `data` only
+        return values, stored
 
 
-def _plain(value: Any) -> Any:
-    """Read values as a person typed them: whole floats as int, midnight datetimes as dates."""
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    if isinstance(value, datetime) and value.time() == datetime.min.time():
-        return value.date()
-    if isinstance(value, str):
-        value = value.strip()
-        return value or None
-    return value
+def _whole(value: Any) -> Any:
+    return int(value) if type(value) is float and value.is_integer() else value
 
 
 def _text(values: dict[str, Any], key: str | None) -> str | None:
     value = values.get(key) if key else None
     return None if value is None else str(value)
-
-
-def _jsonable(value: Any) -> Any:
-    if isinstance(value, date | datetime):
-        return value.isoformat()
-    return value
 
 
 def _digest(data: ConsolidatedData, rows: list[dict[str, Any]]) -> str:

@@ -99,7 +99,7 @@ def probable_matches(conn: Connection) -> list[Match]:
             old, new = (a, b) if min(a.years) <= min(b.years) else (b, a)
             names = renamed.get((old.unit_code, new.unit_code))
             if names:
-                offer(a, b, UNIT_RENAMED, f"Đơn vị có thể đã đổi tên hoặc sáp nhập: {names}")
+                offer(a, b, UNIT_RENAMED, _renamed_message(names))
             else:
                 offer(a, b, MOVED, "Cùng họ tên, năm sinh, khác đơn vị (có thể đã chuyển công tác)")
     _renamed_collectives(people, renamed, offer)
@@ -156,7 +156,13 @@ def _similar(a: str, b: str) -> bool:
     return difflib.SequenceMatcher(None, a, b).ratio() >= SIMILAR
 
 
-def _renamed_units(conn: Connection, people: list[Candidate]) -> dict[tuple[str, str], str]:
+def _renamed_message(names: tuple[str, str]) -> str:
+    return f"Đơn vị có thể đã đổi tên hoặc sáp nhập: {names[0]} → {names[1]}"
+
+
+def _renamed_units(
+    conn: Connection, people: list[Candidate]
+) -> dict[tuple[str, str], tuple[str, str]]:
     """Unit pairs (old, new) where the old code leaves the rosters before the new one appears
     and at least one person of the old unit turns up, same name and birth year, in the new."""
     spans: dict[str, tuple[int, int, str]] = {}
@@ -168,7 +174,7 @@ def _renamed_units(conn: Connection, people: list[Candidate]) -> dict[tuple[str,
     for code, name, year in rows:
         first = spans.get(code, (year, year, name))[0]
         spans[code] = (first, year, name)
-    pairs: dict[tuple[str, str], str] = {}
+    pairs: dict[tuple[str, str], tuple[str, str]] = {}
     people_by_key: dict[tuple[Any, str], list[Candidate]] = defaultdict(list)
     for person in people:
         if person.kind == INDIVIDUAL:
@@ -177,19 +183,19 @@ def _renamed_units(conn: Connection, people: list[Candidate]) -> dict[tuple[str,
         for a, b in _pairs(same):
             for old, new in ((a.unit_code, b.unit_code), (b.unit_code, a.unit_code)):
                 if old in spans and new in spans and spans[old][1] < spans[new][0]:
-                    pairs[(old, new)] = f"{spans[old][2]} → {spans[new][2]}"
+                    pairs[(old, new)] = (spans[old][2], spans[new][2])
     return pairs
 
 
 def _renamed_collectives(
-    people: list[Candidate], renamed: dict[tuple[str, str], str], offer: Any
+    people: list[Candidate], renamed: dict[tuple[str, str], tuple[str, str]], offer: Any
 ) -> None:
     """A collective named after its unit, under the old name and under the new one."""
     collectives = [c for c in people if c.kind == COLLECTIVE]
     for (old, new), names in renamed.items():
-        old_name, new_name = (choice_key(n) for n in names.split(" → "))
+        old_name, new_name = (choice_key(n) for n in names)
         before = [c for c in collectives if old in c.unit_codes and c.name_key == old_name]
         after = [c for c in collectives if new in c.unit_codes and c.name_key == new_name]
         for a in before:
             for b in after:
-                offer(a, b, UNIT_RENAMED, f"Đơn vị có thể đã đổi tên hoặc sáp nhập: {names}")
+                offer(a, b, UNIT_RENAMED, _renamed_message(names))
