@@ -20,7 +20,7 @@ from ..findings import SEVERITY_LABEL
 from ..locate import find_sheet, header_key
 from ..merge import MergeResult
 from ..reader import RawSheet, ReadFailure, read_workbook
-from ..spec import SheetSpec, SpecSet
+from ..spec import Role, SheetSpec, SpecSet
 from ..states import PROVENANCE, UNIT, UnitStatus, label, unit_status_from_label
 from ..xlsx.parts import BORDER_RGB, HEADER_RGB, BarChart, Style
 from ..xlsx.stream import Cell, Layout, Workbook
@@ -398,8 +398,8 @@ def _text(value: Any) -> str:
     return "" if value is None else str(value)
 
 
-def _read_table(sheet: RawSheet, wanted: Sequence[str], path: Path) -> list[dict[str, Any]]:
-    """Rows under the header row, as {header_key: value}; every wanted header must be there."""
+def _header_keys(sheet: RawSheet, wanted: Sequence[str], path: Path) -> list[str]:
+    """The header row's texts as header keys; every wanted header must be there."""
     header = sheet.rows[HEADER_ROW - 1] if len(sheet.rows) >= HEADER_ROW else []
     headers = [header_key(h) for h in header]
     for text in wanted:
@@ -408,6 +408,12 @@ def _read_table(sheet: RawSheet, wanted: Sequence[str], path: Path) -> list[dict
                 f"{path.name}, sheet '{sheet.name}': không thấy cột '{text}' ở dòng {HEADER_ROW} "
                 "(tiêu đề cột đã bị sửa). Hãy dùng bảng tổng hợp gốc do dhtt-batch merge tạo ra."
             )
+    return headers
+
+
+def _read_table(sheet: RawSheet, wanted: Sequence[str], path: Path) -> list[dict[str, Any]]:
+    """Rows under the header row, as {header_key: value}; every wanted header must be there."""
+    headers = _header_keys(sheet, wanted, path)
     records = []
     for row in sheet.rows[HEADER_ROW:]:
         if not any(v not in ("", None) for v in row):
@@ -457,13 +463,14 @@ def _records(sheet: RawSheet, spec: SheetSpec, path: Path) -> list[dict[str, Any
     by_header = {header_key(c.header): c.key for c in columns}
     provenance = dict(zip((header_key(h) for h in PROVENANCE_HEADERS), PROVENANCE, strict=True))
     needed = [c.header for c in columns[:2]] + [PROVENANCE_HEADERS[0]]
+    keys = {**by_header, **provenance}
+    # Column positions picked once: a province's workbook has tens of thousands of rows.
+    picks = [(i, keys[h]) for i, h in enumerate(_header_keys(sheet, needed, path)) if h in keys]
+    name = spec.key(Role.NAME)
     records = []
-    for raw in _read_table(sheet, needed, path):
-        record: dict[str, Any] = {}
-        for header, value in raw.items():
-            key = by_header.get(header) or provenance.get(header)
-            if key:
-                record[key] = value
-        if record.get("ho_ten"):
+    for row in sheet.rows[HEADER_ROW:]:
+        width = len(row)
+        record = {key: row[i] if i < width and row[i] != "" else None for i, key in picks}
+        if record.get(name):
             records.append(record)
     return records

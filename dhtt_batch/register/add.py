@@ -9,7 +9,6 @@ but made later replaces that period's rows, in one transaction; an older one is 
 from __future__ import annotations
 
 import hashlib
-import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -28,7 +27,7 @@ from .identity import COLLECTIVE, INDIVIDUAL, identity_key
 from .schema import entries, exemplars, periods, roster
 
 ADDED, UNCHANGED, REPLACED = "added", "unchanged", "replaced"
-_CHUNK = 500  # identities looked up per query
+_CHUNK = 5000  # identities looked up per query (SQLite allows 32,766 parameters)
 
 
 @dataclass
@@ -166,11 +165,14 @@ def _exemplar_ids(conn: Connection, rows: list[dict]) -> dict[str, int]:
     if missing:
         # Another officer's add may create the same exemplar meanwhile: ignore the clash.
         dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
-        conn.execute(
-            dialect.insert(exemplars).on_conflict_do_nothing(index_elements=["identity"]),
-            missing,
+        statement = (
+            dialect.insert(exemplars)
+            .on_conflict_do_nothing(index_elements=["identity"])
+            .returning(exemplars.c.identity, exemplars.c.id)
         )
-        known.update(_lookup(conn, [m["identity"] for m in missing]))
+        known.update((identity, number) for identity, number in conn.execute(statement, missing))
+        raced = [m["identity"] for m in missing if m["identity"] not in known]
+        known.update(_lookup(conn, raced))
     return known
 
 
@@ -269,10 +271,17 @@ def _text(values: dict[str, Any], key: str | None) -> str | None:
 
 def _digest(data: ConsolidatedData, rows: list[dict[str, Any]]) -> str:
     """What would be recorded, hashed: the same content gives the same digest."""
-    content = {
-        "period": [data.meta.get(k, "") for k in ("campaign_id", "period_id", "period_label")],
-        "units": [[u.code, u.name, str(u.status), u.late, u.accepted] for u in data.units],
-        "rows": [[r["sheet"], r["unit_code"], r["source_file"], r["data"]] for r in rows],
-    }
-    text = json.dumps(content, ensure_ascii=False, sort_keys=True, default=str)
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+    digest = hashlib.sha256()
+    head = [data.meta.get(k, "") for k in ("campaign_id", "period_id", "period_label")]
+    head += [[u.code, u.name, str(u.status), u.late, u.accepted] for u in data.units]
+    digest.update(repr(head).encode("utf-8"))
+    for start in range(0, len(rows), 5000):
+        chunk = rows[start : start + 5000]
+        text = repr(
+            [
+                (r["sheet"], r["unit_code"], r["source_file"], tuple(r["data"].values()))
+                for r in chunk
+            ]
+        )
+        digest.update(text.encode("utf-8"))
+    return digest.hexdigest()
