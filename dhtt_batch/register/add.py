@@ -272,7 +272,7 @@ def _text(values: dict[str, Any], key: str | None) -> str | None:
 def _digest(data: ConsolidatedData, rows: list[dict[str, Any]]) -> str:
     """What would be recorded, hashed: the same content gives the same digest."""
     digest = hashlib.sha256()
-    head = [data.meta.get(k, "") for k in ("campaign_id", "period_id", "period_label")]
+    head: list[Any] = [data.meta.get(k, "") for k in ("campaign_id", "period_id", "period_label")]
     head += [[u.code, u.name, str(u.status), u.late, u.accepted] for u in data.units]
     digest.update(repr(head).encode("utf-8"))
     for start in range(0, len(rows), 5000):
