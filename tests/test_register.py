@@ -18,7 +18,7 @@ from sqlalchemy import create_engine, select, text
 from dhtt_batch.campaign import Campaign
 from dhtt_batch.cli import cli
 from dhtt_batch.register.db import resolve_url
-from dhtt_batch.register.schema import decisions, entries
+from dhtt_batch.register.schema import decisions, entries, entry_data
 from dhtt_batch.spec import SpecSet
 
 from .conftest import REPO, campaign_of_year, valid_row, write_consolidated_of
@@ -138,8 +138,8 @@ def test_add_records_every_accepted_row_with_its_period_and_every_column(
     rows = query(
         register_db,
         select(
-            entries.c.year, entries.c.sheet, entries.c.kind, entries.c.unit_code, entries.c.data
-        ),
+            entries.c.year, entries.c.sheet, entries.c.kind, entries.c.unit_code, entry_data.c.data
+        ).join_from(entries, entry_data, entries.c.id == entry_data.c.entry_id),
     )
     assert sorted((r.year, r.sheet, r.kind, r.unit_code) for r in rows) == [
         (2021, "a_HCM", "individual", "HCTC"),
@@ -159,12 +159,14 @@ def test_adding_the_same_workbook_twice_changes_nothing(
 ) -> None:
     run(runner, register_db, "add", str(workbooks[2021]))
     before = query(register_db, select(entries))
+    data = query(register_db, select(entry_data))
     again = run(runner, register_db, "add", str(workbooks[2021]))
     assert (
         "tong-hop-2021.xlsx: Năm 2021 đã có trong sổ với đúng nội dung này; không thay đổi gì."
         in again.output
     )
     assert query(register_db, select(entries)) == before
+    assert query(register_db, select(entry_data)) == data
 
 
 def test_a_newer_workbook_of_a_period_replaces_its_rows_and_says_so(
@@ -178,6 +180,7 @@ def test_a_newer_workbook_of_a_period_replaces_its_rows_and_says_so(
     )
     years = query(register_db, select(entries.c.year))
     assert sorted(y for (y,) in years) == [2021] * 4 + [2022] * 5 + [2023] * 5
+    assert len(query(register_db, select(entry_data))) == 14  # the old rows' data went too
     assert by_name(listed(runner, register_db), "Võ Thị Em")[0]["years"] == [2022]
 
 

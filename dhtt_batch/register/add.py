@@ -24,7 +24,7 @@ from ..spec import Role, SheetSpec, SpecSet
 from ..states import FILE, ROW, UNIT, UNIT_NAME
 from . import RegisterError
 from .identity import COLLECTIVE, INDIVIDUAL, identity_key
-from .schema import entries, exemplars, periods, roster
+from .schema import entries, entry_data, exemplars, periods, roster
 
 ADDED, UNCHANGED, REPLACED = "added", "unchanged", "replaced"
 _CHUNK = 5000  # identities looked up per query (SQLite allows 32,766 parameters)
@@ -140,11 +140,19 @@ def _record(conn: Connection, period_key: int, data: ConsolidatedData, rows: lis
     if not rows:
         return
     ids = _exemplar_ids(conn, rows)
+    stored = []
     for row in rows:
         row["period_id"] = period_key
         row["exemplar_id"] = ids[row.pop("_identity")]
         del row["_name_key"]
-    conn.execute(insert(entries), rows)
+        stored.append(row.pop("data"))
+    added = conn.execute(
+        insert(entries).returning(entries.c.id, sort_by_parameter_order=True), rows
+    ).scalars()
+    conn.execute(
+        insert(entry_data),
+        [{"entry_id": entry, "data": data} for entry, data in zip(added, stored, strict=True)],
+    )
 
 
 def _exemplar_ids(conn: Connection, rows: list[dict]) -> dict[str, int]:

@@ -130,69 +130,72 @@ def list_exemplars(
     joined = entries.join(exemplars, entries.c.exemplar_id == exemplars.c.id)
     query = select(group, *_COLUMNS).select_from(joined).where(*conditions)
     if min_years > 1:
-        kept = (
+        # Years counted on the (exemplar, year, criterion) index, then only the rows of the
+        # exemplars kept are read.
+        kept_groups = (
             select(group_column())
             .select_from(joined)
             .where(*conditions)
             .group_by(group_column())
             .having(func.count(distinct(entries.c.year)) >= min_years)
         )
-        query = query.where(group_column().in_(kept))
+        members = select(exemplars.c.id).where(group_column().in_(kept_groups))
+        query = query.where(entries.c.exemplar_id.in_(members))
     rows = conn.execute(query.order_by(entries.c.year, entries.c.id)).all()
     return build_exemplars(rows, issuers)
 
 
+@dataclass
+class _Building:
+    item: Exemplar
+    ids: dict[int, None] = field(default_factory=dict)  # insertion-ordered sets
+    years: dict[int, None] = field(default_factory=dict)
+    criteria: dict[str, None] = field(default_factory=dict)
+    units: dict[str, None] = field(default_factory=dict)
+    titles: dict[tuple[Any, ...], None] = field(default_factory=dict)
+    spread: dict[Spread, None] = field(default_factory=dict)
+
+
 def build_exemplars(rows: Sequence[Row[Any]], issuers: Mapping[str, str]) -> list[Exemplar]:
     """Rows (group first, then _COLUMNS, in year order) → one Exemplar per group."""
-    found: dict[int, Exemplar] = {}
-    seen_titles: dict[int, set[tuple[Any, ...]]] = {}
+    found: dict[int, _Building] = {}
     for row in rows:
         grp, member, year, crit, kind, kind_label, name, born, code, unit = tuple(row)[:10]
         title, number, when, spread = tuple(row)[10:]
-        item = found.get(grp)
-        if item is None:
-            item = found[grp] = Exemplar(
-                grp, [], name, unit, code, kind, kind_label, born, [], [], []
-            )
-            seen_titles[grp] = set()
+        building = found.get(grp)
+        if building is None:
+            item = Exemplar(grp, [], name, unit, code, kind, kind_label, born, [], [])
+            building = found[grp] = _Building(item)
+        item = building.item
         # Rows come in year order: the latest registration names the exemplar.
         item.name, item.unit, item.unit_code, item.kind_label = name, unit, code, kind_label
         if born is not None:
             item.birth_year = born
-        _add(item.ids, member)
-        _add(item.years, year)
-        _add(item.criteria, crit)
-        _add(item.units, unit)
-        if title or number:
-            key = (title, number, when)
-            if key not in seen_titles[grp]:
-                seen_titles[grp].add(key)
-                item.titles.append(
-                    Title(
-                        when.year if when else year,
-                        title or "",
-                        number,
-                        when,
-                        _issuer(number, issuers),
-                    )
+        building.ids[member] = None
+        building.years[year] = None
+        building.criteria[crit] = None
+        building.units[unit] = None
+        if (title or number) and (title, number, when) not in building.titles:
+            building.titles[(title, number, when)] = None
+            item.titles.append(
+                Title(
+                    when.year if when else year, title or "", number, when, _issuer(number, issuers)
                 )
+            )
         if spread:
-            entry = Spread(year, crit, spread)
-            if entry not in item.spread:
-                item.spread.append(entry)
-    result = list(found.values())
-    for item in result:
-        item.ids.sort()
-        item.years.sort()
-        item.criteria.sort()
+            building.spread[Spread(year, crit, spread)] = None
+    result = []
+    for building in found.values():
+        item = building.item
+        item.ids = sorted(building.ids)
+        item.years = sorted(building.years)
+        item.criteria = sorted(building.criteria)
+        item.units = list(building.units)
+        item.spread = list(building.spread)
         item.titles.sort(key=lambda t: (t.year, t.decision_date or date.min, t.title))
+        result.append(item)
     result.sort(key=_order)
     return result
-
-
-def _add(values: list[Any], value: Any) -> None:
-    if value not in values:
-        values.append(value)
 
 
 def _issuer(number: str | None, issuers: Mapping[str, str]) -> str:

@@ -5,8 +5,9 @@
 - `dhtt_roster`: each period's roster units and their submission status.
 - `dhtt_exemplars`: one per identity (unit + normalised name + birth year for a person,
   normalised name for a collective); `person_id` joins exemplars linked by an officer.
-- `dhtt_entries`: one per accepted row, with the columns the reviews ask about and every spec
-  column of the row as JSON (`data`), so nothing read is lost.
+- `dhtt_entries`: one per accepted row, with the columns the reviews ask about; narrow, so the
+  reviews' scans of a province's 300,000 rows stay fast.
+- `dhtt_entry_data`: every spec column of each row as JSON, so nothing read is lost.
 - `dhtt_decisions`: every link / unlink, with who and when (append-only).
 """
 
@@ -87,7 +88,7 @@ entries = Table(
         nullable=False,
         index=True,
     ),
-    Column("exemplar_id", ForeignKey("dhtt_exemplars.id"), nullable=False, index=True),
+    Column("exemplar_id", ForeignKey("dhtt_exemplars.id"), nullable=False),
     Column("year", Integer, nullable=False),  # the period's year, copied for fast grouping
     Column("sheet", String(60), nullable=False),
     Column("criterion", String(20), nullable=False),
@@ -104,6 +105,12 @@ entries = Table(
     Column("proposal", String(200)),
     Column("source_file", String(500)),
     Column("source_row", Integer),
+)
+
+entry_data = Table(
+    "dhtt_entry_data",
+    metadata,
+    Column("entry_id", ForeignKey("dhtt_entries.id", ondelete="CASCADE"), primary_key=True),
     Column("data", JSON, nullable=False),
 )
 
@@ -120,4 +127,6 @@ decisions = Table(
 )
 
 Index("ix_dhtt_decisions_pair", decisions.c.first_id, decisions.c.second_id)
+# Covers `register list`'s count of years per exemplar (and finds an exemplar's rows).
+Index("ix_dhtt_entries_exemplar", entries.c.exemplar_id, entries.c.year, entries.c.criterion)
 Index("ix_dhtt_exemplars_person", exemplars.c.person_id)

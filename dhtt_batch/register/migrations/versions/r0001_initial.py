@@ -85,7 +85,6 @@ def upgrade() -> None:
         sa.Column("proposal", sa.String(200), nullable=True),
         sa.Column("source_file", sa.String(500), nullable=True),
         sa.Column("source_row", sa.Integer(), nullable=True),
-        sa.Column("data", sa.JSON(), nullable=False),
         sa.ForeignKeyConstraint(
             ["period_id"],
             ["dhtt_periods.id"],
@@ -100,7 +99,21 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name="pk_dhtt_entries"),
     )
     op.create_index("ix_dhtt_entries_period_id", "dhtt_entries", ["period_id"])
-    op.create_index("ix_dhtt_entries_exemplar_id", "dhtt_entries", ["exemplar_id"])
+    op.create_index(
+        "ix_dhtt_entries_exemplar", "dhtt_entries", ["exemplar_id", "year", "criterion"]
+    )
+    op.create_table(
+        "dhtt_entry_data",
+        sa.Column("entry_id", sa.Integer(), nullable=False),
+        sa.Column("data", sa.JSON(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["entry_id"],
+            ["dhtt_entries.id"],
+            name="fk_dhtt_entry_data_entry_id_dhtt_entries",
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("entry_id", name="pk_dhtt_entry_data"),
+    )
     op.create_table(
         "dhtt_decisions",
         sa.Column("id", sa.Integer(), primary_key=True),
@@ -127,6 +140,7 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_table("dhtt_decisions")
+    op.drop_table("dhtt_entry_data")
     op.drop_table("dhtt_entries")
     op.drop_table("dhtt_exemplars")
     op.drop_table("dhtt_roster")
