@@ -489,7 +489,7 @@ def register_list(
 
     found = list_register(url, campaign, specs, criterion, min_years)
     if as_json:
-        click.echo(json.dumps([e.as_json() for e in found], ensure_ascii=False, indent=1))
+        click.echo(json.dumps([e.as_json() for e in found], ensure_ascii=False))
     else:
         from .register.console import print_list, stderr_console
 

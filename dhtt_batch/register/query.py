@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Connection, Row, distinct, func, select
+from sqlalchemy import Connection, Row, String, distinct, func, select, type_coerce
 
 from ..collation import person_key, text_key
 from .identity import COLLECTIVE, group_column
@@ -105,7 +105,7 @@ _COLUMNS = (
     entries.c.unit_name,
     entries.c.title,
     entries.c.decision_number,
-    entries.c.decision_date,
+    type_coerce(entries.c.decision_date, String),  # ISO text, parsed by date.fromisoformat
     entries.c.spread,
 )
 
@@ -131,15 +131,26 @@ def list_exemplars(
     query = select(group, *_COLUMNS).select_from(joined).where(*conditions)
     if min_years > 1:
         # Years counted on the (exemplar, year, criterion) index, then only the rows of the
-        # exemplars kept are read.
-        kept_groups = (
-            select(group_column())
-            .select_from(joined)
-            .where(*conditions)
-            .group_by(group_column())
-            .having(func.count(distinct(entries.c.year)) >= min_years)
-        )
-        members = select(exemplars.c.id).where(group_column().in_(kept_groups))
+        # exemplars kept are read. Without any link an exemplar is its own group: no join.
+        linked = conn.execute(
+            select(exemplars.c.id).where(exemplars.c.person_id.is_not(None)).limit(1)
+        ).first()
+        if linked:
+            kept_groups = (
+                select(group_column())
+                .select_from(joined)
+                .where(*conditions)
+                .group_by(group_column())
+                .having(func.count(distinct(entries.c.year)) >= min_years)
+            )
+            members = select(exemplars.c.id).where(group_column().in_(kept_groups))
+        else:
+            members = (
+                select(entries.c.exemplar_id)
+                .where(*conditions)
+                .group_by(entries.c.exemplar_id)
+                .having(func.count(distinct(entries.c.year)) >= min_years)
+            )
         query = query.where(entries.c.exemplar_id.in_(members))
     rows = conn.execute(query.order_by(entries.c.year, entries.c.id)).all()
     return build_exemplars(rows, issuers)
@@ -162,6 +173,8 @@ def build_exemplars(rows: Sequence[Row[Any]], issuers: Mapping[str, str]) -> lis
     for row in rows:
         grp, member, year, crit, kind, kind_label, name, born, code, unit = tuple(row)[:10]
         title, number, when, spread = tuple(row)[10:]
+        if type(when) is str:  # SQLite gives the ISO text; PostgreSQL a date
+            when = date.fromisoformat(when[:10])
         building = found.get(grp)
         if building is None:
             item = Exemplar(grp, [], name, unit, code, kind, kind_label, born, [], [])
