@@ -294,6 +294,8 @@ def report(
             "Cần tệp bảng tổng hợp (hoặc --register để lập báo cáo sơ kết, tổng kết từ sổ "
             "điển hình)."
         )
+    if db:
+        raise ConfigProblem("--db chỉ dùng cùng --register.")
     if not consolidated.is_file():
         raise ConfigProblem(f"Không tìm thấy tệp {consolidated}.")
     try:
