@@ -212,3 +212,12 @@ def test_the_pdf_review_renders_with_its_appendix(runner: CliRunner, tmp_path: P
     ).stdout
     assert "PHỤ LỤC" in text and "Phạm Thị Hồng Lê" in text
     assert "Lê Thị Mỹ Linh" in text and "DANH SÁCH ĐIỂN HÌNH TIÊN TIẾN TIÊU BIỂU" in text
+
+
+def test_db_without_register_is_a_usage_error(runner: CliRunner, tmp_path: Path) -> None:
+    workbook = SAMPLE_REGISTER / "tong-hop-2025.xlsx"
+    result = runner.invoke(
+        cli, ["report", str(workbook), "--db", "x.sqlite", "-o", str(tmp_path / "b.docx")]
+    )
+    assert result.exit_code == 2
+    assert "Lỗi: --db chỉ dùng cùng --register." in result.output
