@@ -6,8 +6,10 @@ reproduces the seed office, and `-c FILE` replaces it for every command.
 
 from __future__ import annotations
 
+import difflib
 import re
 import tomllib
+import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
@@ -16,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from .spec import SpecSet, default_spec_dir, load_specs
+from .textkey import text_key
 
 PERIOD_KINDS = {
     "annual": "Năm {year}",
@@ -26,6 +29,54 @@ _PERIOD_SLUG = {"annual": "{year}", "midterm": "so-ket-{year}", "final": "tong-k
 _UNIT_CODE = re.compile(r"^[A-Z][A-Z0-9_-]{0,19}$")
 _OFFSET = re.compile(r"^([+-])(\d{2}):(\d{2})$")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+# Every key campaign.toml may hold, by table — the one place to extend when a key is added.
+# `None`: a table of free keys (e.g. activity codes by unit code). "units" is each [[units]].
+KNOWN_KEYS: dict[str, frozenset[str] | None] = {
+    "agency": frozenset({"name", "short_name", "parent", "code", "place", "coordinator"}),
+    "period": frozenset({"kind", "year", "phase", "deadline", "utc_offset"}),
+    "report": frozenset(
+        {
+            "number",
+            "symbol",
+            "date",
+            "subject",
+            "signer_authority",
+            "signer_title",
+            "signer_name",
+            "recipients",
+            "archive",
+            "docx_template",
+            "html_template",
+            "plan_number",
+            "plan_symbol",
+            "plan_date",
+        }
+    ),
+    "template": frozenset({"schemas"}),
+    "export": frozenset({"activity_field_by", "activity_fields"}),
+    "export.activity_fields": None,
+    "units": frozenset({"code", "name", "email"}),
+    "register": frozenset(
+        {
+            "db",
+            "year_points",
+            "title_points",
+            "spread_points",
+            "candidates",
+            "candidate_min_years",
+            "issuers",
+        }
+    ),
+    "register.issuers": None,
+}
+_DAY_FIRST = ("%d/%m/%Y %H:%M:%S", "%d/%m/%Y %H:%M", "%d/%m/%Y")
+
+
+def nfc(text: str) -> str:
+    """Campaign text as users read it (NFC), whatever form the file was saved in."""
+    return unicodedata.normalize("NFC", text)
 
 
 def period_from_id(period_id: str) -> tuple[str, int] | None:
@@ -80,6 +131,9 @@ class Agency:
     coordinator: str
 
 
+PlanDate = date | int | None  # a full date, or only the year
+
+
 @dataclass(frozen=True)
 class ReportSettings:
     number: str
@@ -93,6 +147,25 @@ class ReportSettings:
     archive: str
     docx_template: Path | None
     html_template: Path | None
+    # The plan the report answers ("Thực hiện Kế hoạch số 125/KH-VPUBND ngày 15/11/2022 …"):
+    # its number (blank: left for hand), its symbol (blank: no reference) and its date
+    # (a date, a year alone, or None).
+    plan_number: str = ""
+    plan_symbol: str = ""
+    plan_date: PlanDate = None
+
+
+ACTIVITY_FIELD_BY = ("unit", "criterion")
+
+
+@dataclass(frozen=True)
+class ExportSettings:
+    """`[export]`: how `dhtt-batch export` fills the province's Lĩnh vực hoạt động column —
+    by the unit (key: roster code) or by the criterion (key: criterion key such as `a`);
+    `default` covers every unit or criterion not named. Codes are checked by the export."""
+
+    activity_field_by: str = "unit"
+    activity_fields: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -117,6 +190,7 @@ class Campaign:
     source: Path
     schemas_dir: Path
     register: RegisterSettings = field(default_factory=RegisterSettings)
+    export: ExportSettings = field(default_factory=ExportSettings)
 
     @property
     def id(self) -> str:
@@ -150,24 +224,35 @@ def default_campaign_path() -> Path:
 
 
 def load_campaign(path: Path | None = None) -> Campaign:
+    """Load `campaign.toml` (the packaged default of the seed office when `path` is None).
+    Raises CampaignError naming the table and key of the first mistake."""
     path = path or default_campaign_path()
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
+        data = tomllib.loads(text)
     except FileNotFoundError as exc:
         raise CampaignError(f"Không tìm thấy tệp cấu hình {path}.") from exc
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise CampaignError(f"Tệp cấu hình {path.name} không đúng định dạng TOML: {exc}") from exc
+    _check_keys(path.name, text, data)
     reader = _Reader(path.name, data)
     base = path.parent
     schemas = reader.text("template", "schemas", required=False)
+    agency, units = _agency(reader), _units(reader)
+    if agency.coordinator and agency.coordinator not in {u.code for u in units}:
+        raise CampaignError(
+            f"{reader.where('agency', 'coordinator')}: '{agency.coordinator}' không phải mã "
+            "đơn vị nào trong danh sách [[units]] (đơn vị đầu mối gửi thư và nhận biểu mẫu)."
+        )
     return Campaign(
-        agency=_agency(reader),
+        agency=agency,
         period=_period(reader),
-        units=_units(reader),
+        units=units,
         report=_report(reader, base),
         source=path,
         schemas_dir=(base / schemas) if schemas else default_spec_dir(),
         register=_register(reader),
+        export=_export(reader),
     )
 
 
@@ -193,7 +278,7 @@ class _Reader:
             raise CampaignError(f"{self.where(table, key)}: phải là chuỗi trong dấu nháy kép.")
         if required and not value.strip():
             raise CampaignError(f"{self.where(table, key)}: không được để trống.")
-        return value.strip()
+        return nfc(value.strip())
 
 
 def _agency(r: _Reader) -> Agency:
@@ -216,12 +301,13 @@ def _period(r: _Reader) -> Period:
     year = r.table("period").get("year")
     if not isinstance(year, int) or not 2000 <= year <= 2100:
         raise CampaignError(f"{r.where('period', 'year')}: phải là năm, ví dụ 2025.")
-    deadline = r.table("period").get("deadline")
+    deadline = _when(r.table("period").get("deadline"))
     if isinstance(deadline, date) and not isinstance(deadline, datetime):
         deadline = datetime(deadline.year, deadline.month, deadline.day, 23, 59, 59)
     if deadline is not None and not isinstance(deadline, datetime):
         raise CampaignError(
-            f"{r.where('period', 'deadline')}: phải là ngày giờ, ví dụ 2025-12-20T17:00:00."
+            f"{r.where('period', 'deadline')}: phải là ngày giờ, ví dụ 2025-12-20T17:00:00 "
+            '(hoặc "20/12/2025 17:00").'
         )
     offset = r.text("period", "utc_offset", False, "+07:00")
     match = _OFFSET.match(offset)
@@ -238,12 +324,12 @@ def _units(r: _Reader) -> tuple[Unit, ...]:
         raise CampaignError(f"{r.filename}: cần ít nhất một mục [[units]] (đơn vị báo cáo).")
     units: list[Unit] = []
     codes: set[str] = set()
-    names: set[str] = set()  # case-folded
+    names: set[str] = set()  # as compared (text_key)
     for number, raw in enumerate(raw_units, start=1):
         where = f"{r.filename}, đơn vị thứ {number}"
         if not isinstance(raw, dict):
             raise CampaignError(f"{where}: phải là một bảng [[units]].")
-        code, name, email = (str(raw.get(k, "")).strip() for k in ("code", "name", "email"))
+        code, name, email = (nfc(str(raw.get(k, "")).strip()) for k in ("code", "name", "email"))
         if not _UNIT_CODE.match(code):
             raise CampaignError(
                 f"{where}: mã '{code}' không hợp lệ (chữ in hoa không dấu, số, '-' hoặc '_')."
@@ -254,22 +340,31 @@ def _units(r: _Reader) -> tuple[Unit, ...]:
             raise CampaignError(f"{where} ({code}): địa chỉ thư '{email}' không hợp lệ.")
         if code in codes:
             raise CampaignError(f"{where}: mã đơn vị '{code}' bị trùng.")
-        if name.casefold() in names:
+        if text_key(name) in names:
             raise CampaignError(f"{where}: tên đơn vị '{name}' bị trùng.")
         codes.add(code)
-        names.add(name.casefold())
+        names.add(text_key(name))
         units.append(Unit(code, name, email))
     return tuple(units)
 
 
 def _report(r: _Reader, base: Path) -> ReportSettings:
-    raw_date = r.table("report").get("date", "")
+    raw_date = _when(r.table("report").get("date", ""))
     if raw_date == "":
         report_date = None
     elif isinstance(raw_date, date):
         report_date = raw_date if not isinstance(raw_date, datetime) else raw_date.date()
     else:
         raise CampaignError(f'{r.where("report", "date")}: phải là ngày dạng 2026-01-05 hoặc "".')
+    plan_date = _when(r.table("report").get("plan_date", ""))
+    if plan_date == "":
+        plan_date = None
+    elif isinstance(plan_date, datetime):
+        plan_date = plan_date.date()
+    elif isinstance(plan_date, bool) or not isinstance(plan_date, date | int):
+        raise CampaignError(
+            f'{r.where("report", "plan_date")}: phải là ngày dạng 2022-11-15, năm (2022) hoặc "".'
+        )
     recipients = r.table("report").get("recipients", [])
     if not isinstance(recipients, list) or not all(isinstance(x, str) for x in recipients):
         raise CampaignError(f"{r.where('report', 'recipients')}: phải là danh sách chuỗi.")
@@ -286,10 +381,13 @@ def _report(r: _Reader, base: Path) -> ReportSettings:
         signer_authority=r.text("report", "signer_authority", False),
         signer_title=r.text("report", "signer_title"),
         signer_name=r.text("report", "signer_name"),
-        recipients=tuple(recipients),
+        recipients=tuple(nfc(x) for x in recipients),
         archive=r.text("report", "archive", False, "Lưu: VT."),
         docx_template=template("docx_template"),
         html_template=template("html_template"),
+        plan_number=r.text("report", "plan_number", False),
+        plan_symbol=r.text("report", "plan_symbol", False),
+        plan_date=plan_date,
     )
 
 
@@ -317,5 +415,96 @@ def _register(r: _Reader) -> RegisterSettings:
         spread_points=number("spread_points"),
         candidates=number("candidates", integer=True),
         candidate_min_years=number("candidate_min_years", integer=True),
-        issuers=tuple((str(code), name.strip()) for code, name in issuers.items()),
+        issuers=tuple((str(code), nfc(name.strip())) for code, name in issuers.items()),
     )
+
+
+def _export(r: _Reader) -> ExportSettings:
+    by = r.text("export", "activity_field_by", False, "unit")
+    if by not in ACTIVITY_FIELD_BY:
+        raise CampaignError(
+            f'{r.where("export", "activity_field_by")}: phải là "unit" (theo đơn vị) hoặc '
+            '"criterion" (theo tiêu chí).'
+        )
+    fields = r.table("export").get("activity_fields", {})
+    if not isinstance(fields, dict) or not all(isinstance(v, str) for v in fields.values()):
+        raise CampaignError(
+            f"{r.where('export', 'activity_fields')}: phải là bảng mã lĩnh vực trong dấu nháy "
+            'kép, ví dụ default = "0013".'
+        )
+    return ExportSettings(by, {str(k): v.strip() for k, v in fields.items()})
+
+
+def _when(value: Any) -> Any:
+    """A date or date-time written in quotes is read too: "2025-12-20T17:00:00",
+    "2025-12-20", "20/12/2025 17:00", "20/12/2025". Anything else is returned as it was."""
+    if not isinstance(value, str) or not value.strip():
+        return value
+    text = value.strip()
+    try:
+        parsed = datetime.fromisoformat(text)
+        return parsed.date() if len(text) == 10 else parsed.replace(tzinfo=None)
+    except ValueError:
+        pass
+    for form in _DAY_FIRST:
+        try:
+            parsed = datetime.strptime(text, form)
+            return parsed.date() if form == "%d/%m/%Y" else parsed
+        except ValueError:
+            continue
+    return value
+
+
+def _check_keys(filename: str, text: str, data: dict[str, Any]) -> None:
+    """Refuse a key campaign.toml does not know (a misspelt `dealine` would otherwise be
+    silently ignored), naming the file, the line and the nearest known key."""
+    for table, value in data.items():
+        if table not in KNOWN_KEYS or "." in table:
+            _unknown(filename, text, None, table, [t for t in KNOWN_KEYS if "." not in t])
+        entries = value if isinstance(value, list) else [value]
+        for entry in entries:
+            if isinstance(entry, dict):
+                _check_table(filename, text, table, entry)
+
+
+def _check_table(filename: str, text: str, table: str, entry: dict[str, Any]) -> None:
+    known = KNOWN_KEYS[table]
+    if known is None:
+        return
+    for key, value in entry.items():
+        if key not in known:
+            _unknown(filename, text, table, key, sorted(known))
+        nested = f"{table}.{key}"
+        if isinstance(value, dict) and nested in KNOWN_KEYS:
+            _check_table(filename, text, nested, value)
+
+
+def _unknown(filename: str, text: str, table: str | None, key: str, known: list[str]) -> None:
+    line = _line_of(text, table, key)
+    where = f"{filename}, dòng {line}" if line else filename
+    section = "[[units]]" if table == "units" else f"[{table}]"
+    what = f"khóa '{key}' trong mục {section}" if table else f"mục [{key}]"
+    close = difflib.get_close_matches(key, known, n=1, cutoff=0.5)
+    hint = f" Có phải ý là '{close[0]}'?" if close else f" Các khóa dùng được: {', '.join(known)}."
+    raise CampaignError(f"{where}: {what} không có trong cấu hình.{hint}")
+
+
+_HEADER = re.compile(r"^\s*\[\[?\s*([^\]]+?)\s*\]\]?\s*(?:#.*)?$")
+
+
+def _line_of(text: str, table: str | None, key: str) -> int | None:
+    """The line where `key` is set under `[table]` (or where table `key` starts)."""
+    current = ""
+    assignment = re.compile(rf"^\s*[\"']?{re.escape(key)}[\"']?\s*[=.]")
+    for number, line in enumerate(text.splitlines(), start=1):
+        header = _HEADER.match(line)
+        if header:
+            current = header.group(1).replace('"', "").replace(" ", "")
+            if table is None and current.split(".")[0] == key:
+                return number
+            continue
+        if table is not None and current == table and assignment.match(line):
+            return number
+        if table is None and current == "" and assignment.match(line):
+            return number
+    return None

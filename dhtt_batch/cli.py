@@ -14,7 +14,7 @@ from typing import Any
 
 import click
 
-from . import __version__
+from . import __version__, cli_text
 from .atomic import OutputError
 from .campaign import Campaign, CampaignError, load_campaign
 from .report import ReportError
@@ -22,6 +22,9 @@ from .spec import SpecError, SpecSet
 
 EXIT_USAGE = 2
 EXIT_OUTPUT = 3
+SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
+
+cli_text.install()  # click's own usage errors and help headings in Vietnamese
 
 
 class Problem(click.ClickException):
@@ -69,7 +72,7 @@ def load_configuration(campaign_path: Path | None) -> tuple[Campaign, SpecSet]:
         raise ConfigProblem(str(exc)) from exc
 
 
-@click.group()
+@click.group(cls=cli_text.Group)
 @click.version_option(__version__, prog_name="dhtt-batch")
 def cli() -> None:
     """Thu thập, kiểm tra, tổng hợp và báo cáo biểu mẫu đăng ký điển hình tiên tiến.
@@ -110,7 +113,9 @@ def init(directory: Path) -> None:
     required=True,
     help="Tệp .xlsx cần tạo, hoặc thư mục khi dùng --all-units.",
 )
-@click.option("--unit", "unit_code", help="Mã đơn vị: ghi sẵn và khóa tên đơn vị trong biểu mẫu.")
+@click.option(
+    "--unit", "unit_code", help="Mã đơn vị (ví dụ KT): ghi sẵn tên đơn vị trong biểu mẫu."
+)
 @click.option("--all-units", is_flag=True, help="Tạo một biểu mẫu riêng cho mỗi đơn vị.")
 def template(
     campaign: Campaign, specs: SpecSet, output: Path, unit_code: str | None, all_units: bool
@@ -123,7 +128,17 @@ def template(
 
     if unit_code and all_units:
         raise ConfigProblem("Chỉ dùng một trong hai tùy chọn --unit hoặc --all-units.")
-    unit = campaign.unit(unit_code) if unit_code else None
+    if all_units and output.suffix.lower() in SPREADSHEET_SUFFIXES:
+        raise ConfigProblem(
+            f"--all-units tạo một tệp cho mỗi đơn vị: -o phải là một thư mục (ví dụ bieu-mau/), "
+            f"không phải tệp {output.name}."
+        )
+    if not all_units and (output.is_dir() or output.suffix.lower() != ".xlsx"):
+        raise ConfigProblem(
+            f"-o phải là tệp .xlsx (ví dụ bieu-mau.xlsx), không phải '{output}'. Để tạo biểu "
+            "mẫu cho mọi đơn vị vào một thư mục, dùng --all-units."
+        )
+    unit = campaign.unit(unit_code.strip().upper()) if unit_code else None
     if unit_code and unit is None:
         codes = ", ".join(u.code for u in campaign.units)
         raise ConfigProblem(f"Không có đơn vị mã '{unit_code}' trong danh sách ({codes}).")
@@ -161,7 +176,7 @@ def validate(
 
     Ví dụ:  dhtt-batch validate inbox/ --feedback phan-hoi/
     """
-    from .outputs.console import print_validation, stderr_console
+    from .outputs.console import print_validation, stdout_console
     from .outputs.feedback.jobs import write_all_feedback
     from .outputs.validation_json import dumps, validation_document
     from .validate import validate_paths
@@ -179,7 +194,7 @@ def validate(
     if as_json:
         click.echo(dumps(validation_document(result)))
     else:
-        print_validation(result, stderr_console())
+        print_validation(result, stdout_console())  # the report: `validate … > loi.txt`
         if written:
             click.echo(f"Đã ghi {len(written)} tệp phản hồi vào {feedback_dir}", err=True)
     if result.has_errors:
@@ -207,6 +222,12 @@ def validate(
     is_flag=True,
     help="Soạn sẵn thư trả lời (và thư nhắc nộp) dạng .eml để xem rồi gửi.",
 )
+@click.option(
+    "--export",
+    "with_export",
+    is_flag=True,
+    help="Ghi thêm tệp đề nghị khen thưởng theo mẫu nhập của hệ thống của tỉnh.",
+)
 def merge(
     campaign: Campaign,
     specs: SpecSet,
@@ -216,6 +237,7 @@ def merge(
     as_json: bool,
     with_report: bool,
     reply_drafts: bool,
+    with_export: bool,
 ) -> None:
     """Kiểm tra và tổng hợp mọi tệp trong thư mục nhận; ghi bảng tổng hợp và phản hồi.
 
@@ -224,8 +246,9 @@ def merge(
 
     Ví dụ:  dhtt-batch merge inbox/ -o ket-qua/
     """
+    from .export import ExportError
     from .merge import AccountingError
-    from .outputs.console import print_merge, stderr_console
+    from .outputs.console import print_export, print_merge, stderr_console
     from .outputs.merge_outputs import run_merge
 
     if not inbox.is_dir():
@@ -234,8 +257,18 @@ def merge(
     try:
         with progress_bar(console, quiet=as_json) as progress:
             run = run_merge(
-                inbox, outdir, campaign, specs, strict, progress, with_report, reply_drafts
+                inbox,
+                outdir,
+                campaign,
+                specs,
+                strict,
+                progress,
+                with_report,
+                reply_drafts,
+                with_export,
             )
+    except ExportError as exc:
+        raise ConfigProblem(str(exc)) from exc
     except OutputError as exc:
         raise OutputProblem(str(exc)) from exc
     except ReportError as exc:
@@ -247,6 +280,7 @@ def merge(
         ) from exc
     if as_json:
         click.echo(run.manifest.read_text(encoding="utf-8"), nl=False)
+        print_export(run, console)  # stderr: rows left out of the export must not go unseen
     else:
         print_merge(run, console)
 
@@ -319,6 +353,72 @@ def _review_report(campaign: Campaign, specs: SpecSet, db: str | None, output: P
         except OutputError as exc:
             raise OutputProblem(str(exc)) from exc
     click.echo(f"Đã lập báo cáo {output}", err=True)
+
+
+@cli.command()
+@with_campaign
+@click.argument("consolidated", type=click.Path(path_type=Path))
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path),
+    required=True,
+    help="Tệp .xlsx cần tạo (khi chia: TÊN-1.xlsx, TÊN-2.xlsx, …).",
+)
+@click.option(
+    "--format",
+    "fmt",
+    default="tdkt-quang-binh",
+    show_default=True,
+    help="Mẫu nhập của hệ thống nhận.",
+)
+@click.option(
+    "--only",
+    multiple=True,
+    metavar="HÌNH_THỨC",
+    help="Chỉ xuất các dòng có hình thức đề nghị này (dùng nhiều lần được).",
+)
+@click.option(
+    "--skip-unmapped", is_flag=True, help="Bỏ ra (và liệt kê) các dòng có giá trị chưa có mã."
+)
+@click.option(
+    "--split",
+    type=click.IntRange(min=1),
+    metavar="N",
+    help="Chia thành nhiều tệp, mỗi tệp tối đa N dòng (hệ thống của tỉnh đọc 199 dòng).",
+)
+def export(
+    campaign: Campaign,
+    specs: SpecSet,
+    consolidated: Path,
+    output: Path,
+    fmt: str,
+    only: tuple[str, ...],
+    skip_unmapped: bool,
+    split: int | None,
+) -> None:
+    """Xuất các dòng đề nghị khen thưởng theo mẫu nhập của hệ thống thi đua - khen thưởng tỉnh.
+
+    Giá trị nào chưa có mã trong bảng đối chiếu thì dừng và liệt kê (mã thoát 2), trừ khi
+    dùng --skip-unmapped. Hệ thống của tỉnh chỉ đọc dòng 2-200: nhiều hơn 199 dòng thì dùng
+    --split 199.
+
+    Ví dụ:  dhtt-batch export ket-qua/tong-hop-2025.xlsx -o de-nghi.xlsx
+    """
+    from .export import ExportError, describe_export, export_proposals
+
+    if not consolidated.is_file():
+        raise ConfigProblem(f"Không tìm thấy tệp {consolidated}.")
+    try:
+        result = export_proposals(
+            consolidated, output, campaign, specs, fmt, only, skip_unmapped, split
+        )
+    except ExportError as exc:
+        raise ConfigProblem(str(exc)) from exc
+    except OutputError as exc:
+        raise OutputProblem(str(exc)) from exc
+    for line in describe_export(result):
+        click.echo(line, err=True)
 
 
 @cli.command()

@@ -48,3 +48,10 @@ def person_key(name: str) -> tuple[Key, Key]:
     if not words:
         return text_key(""), text_key("")
     return text_key(words[-1]), text_key(" ".join(words[:-1]))
+
+
+def exemplar_key(collective: bool, name: object) -> tuple[int, tuple[Key, Key]]:
+    """The order of exemplars in every list: collectives first by name, then people by given
+    name (shared by the consolidated workbook and the report so the two never disagree)."""
+    text = name if isinstance(name, str) else ""
+    return (0, (text_key(text), text_key(""))) if collective else (1, person_key(text))

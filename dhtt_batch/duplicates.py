@@ -9,7 +9,9 @@ from dataclasses import dataclass
 import pandas as pd
 
 from .normalize import choice_key
+from .spec import Role, SpecSet
 from .states import FILE, NAME_CELL, ROW, SHEET, UNIT, UNIT_NAME
+from .xlsx.cells import CellRef
 
 
 @dataclass(frozen=True)
@@ -18,7 +20,10 @@ class RowRef:
     unit_name: str
     file: str
     row: int
-    cell: str | None
+    cell: CellRef | None
+
+    def to_dict(self) -> dict[str, object]:
+        return {**vars(self), "cell": str(self.cell) if self.cell else None}
 
     def describe(self) -> str:
         return f"{self.unit_name} (tệp {self.file}, dòng {self.row})"
@@ -33,19 +38,19 @@ class Duplicate:
     second: RowRef
 
 
-def find_duplicates(rows: dict[str, pd.DataFrame]) -> list[Duplicate]:
+def find_duplicates(rows: dict[str, pd.DataFrame], specs: SpecSet) -> list[Duplicate]:
     found: list[Duplicate] = []
-    for frame in rows.values():
+    for spec in specs.criteria:
+        frame = rows[spec.name]
         if frame.empty:
             continue
+        name_key = spec.key(Role.NAME)
+        year_col = spec.by_role(Role.BIRTH_YEAR)
+        years = frame[year_col.key].tolist() if year_col else [None] * len(frame)
+        kinds = frame[spec.key(Role.KIND)].tolist()
         keys = [
-            _identity(d, n, y)
-            for d, n, y in zip(
-                frame["doi_tuong"].tolist(),
-                frame["ho_ten"].tolist(),
-                frame["nam_sinh"].tolist(),
-                strict=True,
-            )
+            _identity(spec.is_individual(d), n, y)
+            for d, n, y in zip(kinds, frame[name_key].tolist(), years, strict=True)
         ]
         first_seen: dict[tuple[object, ...], int] = {}
         for position, key in enumerate(keys):
@@ -55,11 +60,11 @@ def find_duplicates(rows: dict[str, pd.DataFrame]) -> list[Duplicate]:
                 first_seen[key] = position
                 continue
             first, second = frame.iloc[first_seen[key]], frame.iloc[position]
-            year = second["nam_sinh"]
+            year = years[position]
             found.append(
                 Duplicate(
                     str(second[SHEET]),
-                    str(second["ho_ten"]),
+                    str(second[name_key]),
                     int(year) if isinstance(year, int) else None,
                     _ref(first),
                     _ref(second),
@@ -68,10 +73,10 @@ def find_duplicates(rows: dict[str, pd.DataFrame]) -> list[Duplicate]:
     return found
 
 
-def _identity(kind: object, name: object, year: object) -> tuple[object, ...] | None:
+def _identity(individual: bool, name: object, year: object) -> tuple[object, ...] | None:
     if not isinstance(name, str):
         return None
-    if kind == "Cá nhân":
+    if individual:
         return ("person", choice_key(name), year)
     return ("collective", choice_key(name))
 

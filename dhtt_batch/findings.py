@@ -2,17 +2,17 @@
 
 Each kind has a stable code, a severity, a short Vietnamese title and a message template that
 says what is wrong *and* what to type instead. Checks produce findings; nothing here raises.
-The table below is the documented list of codes (also rendered into `docs/findings.md` by
-`python -m dhtt_batch.findings`).
+The table below is the documented list of codes (`python -m dhtt_batch.findings` prints it as
+Markdown; README.md carries that table and a test keeps the two equal).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from .xlsx.cells import column_number
+from .xlsx.cells import CellRef
 
 ERROR, WARNING = "error", "warning"
 SEVERITY_LABEL = {ERROR: "Lỗi", WARNING: "Cảnh báo"}
@@ -300,35 +300,56 @@ _KINDS = [
         "unit_unknown",
         ERROR,
         "Không rõ đơn vị gửi",
-        "Không xác định được đơn vị gửi tệp. Hãy chọn tên đơn vị ở sheet 'Thông tin đơn vị'.",
+        "Không xác định được đơn vị gửi tệp. Hãy chọn tên đơn vị ở sheet 'Thông tin đơn vị'. "
+        "(HCTC có thể ghi mã đơn vị vào khóa \"unit\" trong tệp '{expected}' rồi chạy lại.)",
         True,
     ),
     Kind(
         "unit_not_in_roster",
         ERROR,
         "Đơn vị ngoài danh sách",
-        "Đơn vị '{value}' không có trong danh sách đơn vị báo cáo của đợt này.",
+        "Đơn vị '{value}' không có trong danh sách đơn vị báo cáo của đợt này. (HCTC có thể "
+        "ghi mã đơn vị đúng vào khóa \"unit\" trong tệp '{expected}' rồi chạy lại.)",
+        True,
+    ),
+    Kind(
+        "unit_conflict",
+        ERROR,
+        "Không rõ tệp của đơn vị nào",
+        "Không xác định được tệp của đơn vị nào: {detail}. Dữ liệu chưa được tính cho đơn vị "
+        "nào. HCTC ghi mã đơn vị đúng vào khóa \"unit\" trong tệp '{value}' (tạo tệp nếu chưa "
+        "có) rồi chạy lại.",
         True,
     ),
     Kind(
         "unit_mismatch",
         WARNING,
         "Tên đơn vị không khớp",
-        "Biểu mẫu được cấp cho đơn vị '{expected}' nhưng sheet thông tin ghi '{value}'; đã tính "
-        "cho '{expected}'.",
+        "Tệp được tính cho '{expected}' vì {detail}; nhưng {value}. Nếu không đúng, HCTC ghi mã "
+        "đơn vị đúng vào khóa \"unit\" trong tệp '{hint}' rồi chạy lại.",
     ),
     Kind(
         "superseded",
         WARNING,
         "Đã có bản gửi sau",
-        "Tệp này đã được thay bằng tệp gửi sau '{detail}'; dữ liệu của tệp này không được tổng "
-        "hợp.",
+        "Tệp này đã được thay bằng bản mới hơn '{detail}' (theo {expected}: {value}); dữ "
+        "liệu của tệp này không được tổng hợp.",
+    ),
+    Kind(
+        "version_order_uncertain",
+        WARNING,
+        "Chưa chắc bản nào mới hơn",
+        "Đơn vị gửi nhiều bản; bản này được tính là bản mới nhất, nhưng {detail}. Nếu không "
+        'đúng, HCTC ghi thời điểm nhận đúng vào khóa "received" (ví dụ '
+        '"2025-12-18T15:00:00+07:00") trong tệp <tên tệp>.meta.json đặt cạnh mỗi bản ({value}; '
+        "tạo tệp nếu chưa có) rồi chạy lại.",
     ),
     Kind(
         "late",
         WARNING,
         "Gửi muộn",
-        "Tệp gửi lúc {value}, sau hạn {expected}; vẫn được tổng hợp và ghi là nộp muộn.",
+        "Tệp được tính là gửi {value} (theo {detail}), sau hạn {expected}; vẫn được tổng hợp "
+        "và ghi là nộp muộn.",
     ),
     Kind(
         "likely_duplicate",
@@ -339,6 +360,9 @@ _KINDS = [
 ]
 
 KINDS: dict[str, Kind] = {k.code: k for k in _KINDS}
+# About the file as a whole, for HCTC: nothing in the workbook for the unit to correct, so
+# on their own they call for no feedback copy (the summary and the reply draft carry them).
+OFFICE_NOTICES = frozenset({"late", "superseded", "version_order_uncertain", "unit_mismatch"})
 
 
 @dataclass(frozen=True)
@@ -346,15 +370,20 @@ class Finding:
     file: str
     unit: str | None
     sheet: str | None
-    cell: str | None
+    cell: CellRef | None
     row: int | None
     column: str | None
     code: str
     severity: str
     message: str
+    value: Any = None  # what the cell held (as read), beside the message that quotes it
+    expected: Any = None  # what was expected, when the check has one
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        data = asdict(self)
+        data["cell"] = str(self.cell) if self.cell else None
+        data["value"], data["expected"] = _jsonable(self.value), _jsonable(self.expected)
+        return data
 
     @property
     def blocking(self) -> bool:
@@ -366,7 +395,7 @@ def make_finding(
     file: str,
     *,
     sheet: str | None = None,
-    cell: str | None = None,
+    cell: CellRef | None = None,
     row: int | None = None,
     column: str | None = None,
     unit: str | None = None,
@@ -395,7 +424,15 @@ def make_finding(
         code=code,
         severity=kind.severity,
         message=" ".join(message.split()),
+        value=value,
+        expected=None if expected == "" else expected,
     )
+
+
+def _jsonable(value: object) -> object:
+    if value is None or isinstance(value, bool | int | float | str):
+        return value
+    return value.isoformat() if hasattr(value, "isoformat") else str(value)
 
 
 def _show(value: object, limit: int = 400) -> str:
@@ -408,32 +445,11 @@ def _show(value: object, limit: int = 400) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-@dataclass
-class Report:
-    """An ordered collection of findings with helpers for counting and one-line assertions."""
-
-    findings: list[Finding]
-
-    @property
-    def errors(self) -> list[Finding]:
-        return [f for f in self.findings if f.severity == ERROR]
-
-    @property
-    def warnings(self) -> list[Finding]:
-        return [f for f in self.findings if f.severity == WARNING]
-
-    def flatten(self, fields: Sequence[str]) -> list[list[Any]]:
-        return [[getattr(f, name) for name in fields] for f in self.findings]
-
-    def for_file(self, file: str) -> Report:
-        return Report([f for f in self.findings if f.file == file])
-
-
 def sort_findings(findings: Iterable[Finding]) -> list[Finding]:
     """File, then sheet-level before cell-level, then row and column order (stable output)."""
 
     def key(f: Finding) -> tuple[Any, ...]:
-        return (f.file, f.sheet or "", f.row or 0, column_number(f.cell or ""), f.code)
+        return (f.file, f.sheet or "", f.row or 0, f.cell.col if f.cell else 0, f.code)
 
     return sorted(findings, key=key)
 

@@ -10,16 +10,16 @@ from __future__ import annotations
 
 import difflib
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
 from .findings import Finding, make_finding
-from .formats.template_layout import EXAMPLE_MARKERS, REQUIRED_MARK
+from .formats.template_layout import EXAMPLE_MARKERS, REQUIRED_MARK, example_marker_column
 from .reader import FORMULA_NO_VALUE, RawSheet
-from .spec import ColumnSpec, SheetSpec
-from .xlsx.cells import column_letters
+from .spec import ColumnSpec, Role, SheetSpec
+from .textkey import text_key
+from .xlsx.cells import CellRef
 
 HEADER_SCAN_ROWS = 40
 _NUMBER_CELL = re.compile(r"^\(?\d{1,3}\)?$")
@@ -28,9 +28,9 @@ _FUZZY_CUTOFF = 0.82
 
 @lru_cache(maxsize=8192)
 def header_key(text: object) -> str:
-    """Comparable form of a header: NFC, case-folded, no '(*)', single spaces."""
-    value = unicodedata.normalize("NFC", str(text)).casefold()
-    value = value.replace(REQUIRED_MARK.strip().casefold(), " ").replace("*", " ")
+    """Comparable form of a header, sheet name or marker: text_key, without '(*)' and the
+    punctuation around it."""
+    value = text_key(text).replace(REQUIRED_MARK.strip(), " ").replace("*", " ")
     return " ".join(value.split()).strip(" :.")
 
 
@@ -45,9 +45,9 @@ class LocatedTable:
     findings: list[Finding] = field(default_factory=list)
     missing_required: list[str] = field(default_factory=list)
 
-    def cell(self, key: str, row: int) -> str | None:
+    def cell(self, key: str, row: int) -> CellRef | None:
         col = self.columns.get(key)
-        return f"{column_letters(col)}{row}" if col else None
+        return CellRef(row, col) if col else None
 
 
 @dataclass
@@ -56,7 +56,7 @@ class LocatedForm:
 
     sheet: str
     values: dict[str, Any]
-    cells: dict[str, str]
+    cells: dict[str, CellRef]
     findings: list[Finding] = field(default_factory=list)
 
 
@@ -76,6 +76,9 @@ def _header_lookup(spec: SheetSpec) -> dict[str, str]:
 
 
 def locate_table(raw: RawSheet, spec: SheetSpec, file: str) -> LocatedTable:
+    """Find the spec's header row and columns in one sheet as the unit left it, and collect its
+    non-blank data rows (raw values in spec key order, with their sheet rows). Never raises for
+    a user's mistake: what cannot be located becomes a finding on the returned table."""
     lookup = _header_lookup(spec)
     header_index, matches = _best_header_row(raw.rows, lookup)
     if header_index is None or len(matches) < min(3, len(spec.columns)):
@@ -129,7 +132,7 @@ def _map_columns(
     for number, text in leftovers:
         candidates = {header_key(c.header): c for c in spec.columns if c.key not in columns}
         close = difflib.get_close_matches(header_key(text), list(candidates), 1, _FUZZY_CUTOFF)
-        cell = f"{column_letters(number)}{row}"
+        cell = CellRef(row, number)
         if close:
             col = candidates[close[0]]
             columns[col.key] = number
@@ -160,77 +163,100 @@ def _data_rows(
     validate.py from every file's records) is far cheaper than one per sheet.
     """
     positions = [table.columns.get(key, 0) - 1 for key in spec.keys]
-    content = [i for i, key in enumerate(spec.keys) if key != "stt" and positions[i] >= 0]
-    errors = raw.errors
+    content = [
+        i for i, col in enumerate(spec.columns) if col.role != Role.ROW_NUMBER and positions[i] >= 0
+    ]
+    marker = spec.keys.index(example_marker_column(spec).key)
     for index in range(header_index + 1, len(raw.rows)):
-        row, number = raw.rows[index], index + 1
-        width = len(row)
-        # Blank (None, "", spaces) becomes None; inline, as it runs for every cell of every file.
-        values = [
-            None
-            if p < 0
-            or p >= width
-            or (v := row[p]) == ""
-            or v is None
-            or (type(v) is str and v.isspace())
-            else v
-            for p in positions
-        ]
-        problems = (
-            {
-                i: errors[(number, p + 1)]
-                for i, p in enumerate(positions)
-                if p >= 0 and (number, p + 1) in errors
-            }
-            if errors
-            else {}
-        )
+        number = index + 1
+        values = _row_values(raw.rows[index], positions)
+        problems = _cell_problems(raw.errors, number, positions)
         if not problems and all(values[i] is None for i in content):
             continue
-        if not table.records and not problems:
-            present = {k: v for k, v, p in zip(spec.keys, values, positions, strict=True) if p >= 0}
-            verdict = _template_row(present, spec)
+        # The number row sits right under the header; the example row may have rows inserted
+        # above it, so its marker is looked for on every row (one cell test per row).
+        if not problems and (not table.records or _is_marker(values[marker])):
+            verdict = _template_row(dict(zip(spec.keys, values, strict=True)), positions, spec)
             if verdict == "skip":
                 continue
             if verdict == "edited_example":
-                table.findings.append(
-                    make_finding(
-                        "example_row_data",
-                        file,
-                        sheet=table.sheet,
-                        cell=table.cell("stt", number),
-                        row=number,
-                        column=spec.column("stt").header,
-                    )
-                )
-                values[spec.keys.index("stt")] = None  # reported above, not as a bad number
+                _report_edited_example(table, spec, file, number)
+                values[marker] = None  # reported above, not as a bad number
         for i, problem in problems.items():
             values[i] = None
-            key = spec.keys[i]
-            code = "formula_no_value" if problem == FORMULA_NO_VALUE else "error_value"
-            table.findings.append(
-                make_finding(
-                    code,
-                    file,
-                    sheet=raw.name,
-                    cell=table.cell(key, number),
-                    row=number,
-                    column=spec.column(key).header,
-                    value=problem,
-                )
-            )
+            table.findings.append(_cell_problem(spec, raw.name, table, file, number, i, problem))
         table.records.append(values)
         table.rows.append(number)
 
 
-def _template_row(values: dict[str, Any], spec: SheetSpec) -> str:
+def _row_values(row: list[Any], positions: list[int]) -> list[Any]:
+    """The row's values in spec order; blank (None, "", spaces) becomes None. Inline, as it
+    runs for every cell of every file."""
+    width = len(row)
+    return [
+        None
+        if p < 0
+        or p >= width
+        or (v := row[p]) == ""
+        or v is None
+        or (type(v) is str and v.isspace())
+        else v
+        for p in positions
+    ]
+
+
+def _cell_problems(
+    errors: dict[tuple[int, int], str], number: int, positions: list[int]
+) -> dict[int, str]:
+    """Error values and formulas without a cached value in this row, by spec position."""
+    if not errors:
+        return {}
+    return {
+        i: errors[(number, p + 1)]
+        for i, p in enumerate(positions)
+        if p >= 0 and (number, p + 1) in errors
+    }
+
+
+def _cell_problem(
+    spec: SheetSpec, sheet: str, table: LocatedTable, file: str, number: int, i: int, problem: str
+) -> Finding:
+    key = spec.keys[i]
+    code = "formula_no_value" if problem == FORMULA_NO_VALUE else "error_value"
+    return make_finding(
+        code,
+        file,
+        sheet=sheet,
+        cell=table.cell(key, number),
+        row=number,
+        column=spec.column(key).header,
+        value=problem,
+    )
+
+
+def _report_edited_example(table: LocatedTable, spec: SheetSpec, file: str, number: int) -> None:
+    marker = example_marker_column(spec)
+    table.findings.append(
+        make_finding(
+            "example_row_data",
+            file,
+            sheet=table.sheet,
+            cell=table.cell(marker.key, number),
+            row=number,
+            column=marker.header,
+        )
+    )
+
+
+def _template_row(values: dict[str, Any], positions: list[int], spec: SheetSpec) -> str:
     """The column-number row and the example row sit right under the header: 'skip' them,
     unless the example was overwritten with real data ('edited_example'); else 'data'."""
-    if _is_number_row(values):
+    present = {k: v for (k, v), p in zip(values.items(), positions, strict=True) if p >= 0}
+    if _is_number_row(present):
         return "skip"
-    if not _is_example(values):
+    if not _is_example(present, spec):
         return "data"
-    return "skip" if _matches_example(values, spec) else "edited_example"
+    return "skip" if _matches_example(present, spec) else "edited_example"
 
 
 def _cell(row: list[Any], position: int) -> Any:
@@ -251,14 +277,18 @@ def _is_number_row(values: dict[str, Any]) -> bool:
     )
 
 
-def _is_example(values: dict[str, Any]) -> bool:
-    stt = values.get("stt")
-    return isinstance(stt, str) and stt.strip().casefold().rstrip(":") in EXAMPLE_MARKERS
+def _is_example(values: dict[str, Any], spec: SheetSpec) -> bool:
+    return _is_marker(values.get(example_marker_column(spec).key))
+
+
+def _is_marker(value: Any) -> bool:
+    return isinstance(value, str) and header_key(value).rstrip(":") in EXAMPLE_MARKERS
 
 
 def _matches_example(values: dict[str, Any], spec: SheetSpec) -> bool:
+    marker = example_marker_column(spec)
     for col in spec.columns:
-        if col.key == "stt" or col.key not in values:
+        if col is marker or col.key not in values:
             continue
         if _comparable(values[col.key], col) != _comparable(col.example, col):
             return False
@@ -285,7 +315,7 @@ def locate_form(raw: RawSheet, spec: SheetSpec, file: str) -> LocatedForm:
             if key is None or key in form.cells:
                 continue
             target = position + 1
-            form.cells[key] = f"{column_letters(target + 1)}{index + 1}"
+            form.cells[key] = CellRef(index + 1, target + 1)
             form.values[key] = _cell(row, target) if target < len(row) else None
             problem = raw.errors.get((index + 1, target + 1))
             if problem:

@@ -10,15 +10,17 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
 from .campaign import Campaign, Unit
-from .collation import person_key, text_key
+from .collation import exemplar_key
 from .duplicates import Duplicate, find_duplicates
-from .findings import ERROR, Finding, make_finding, sort_findings
-from .identify import received_at
-from .spec import SpecSet
+from .findings import ERROR, OFFICE_NOTICES, Finding, make_finding, sort_findings
+from .identify import identity_findings
+from .received import Evidence, best, gather, newest
+from .spec import Role, SpecSet
 from .states import (
     FILE,
     NAME_CELL,
@@ -44,18 +46,34 @@ class AccountingError(Exception):
 class FileOutcome:
     sub: Submission
     status: FileStatus | None
-    received: datetime
-    received_source: str
+    evidence: dict[str, Evidence]  # when it was received or made, by source (received.py)
     late: bool
     rows_read: int = 0
     rows_accepted: int = 0
     rows_rejected: int = 0
     rows_superseded: int = 0
     findings: list[Finding] = field(default_factory=list)
+    info: dict[str, Any] = field(default_factory=dict)  # its information sheet, by spec key
 
     @property
     def has_errors(self) -> bool:
         return any(f.severity == ERROR for f in self.findings)
+
+    @property
+    def needs_feedback_copy(self) -> bool:
+        """A copy of the unit's own workbook helps when it could be read, still counts (or was
+        rejected), and something in it is for the unit to see — not only notices for HCTC
+        (late, superseded, …), which the summary and the reply draft carry."""
+        return (
+            self.sub.readable
+            and self.status != FileStatus.SUPERSEDED
+            and any(f.code not in OFFICE_NOTICES for f in self.findings)
+        )
+
+    @property
+    def received(self) -> Evidence | None:
+        """The best evidence of when this file was received or made."""
+        return best(self.evidence)
 
 
 @dataclass
@@ -102,6 +120,7 @@ def merge_inbox(
     progress: Progress | None = None,
     outdir: Path | None = None,
 ) -> MergeResult:
+    """Validate every file under `inbox` (except merge's own output folder) and merge them."""
     now = now or datetime.now(campaign.period.tz)
     validation = validate_paths(
         [inbox], campaign, specs, today or now.date(), progress, exclude=outdir
@@ -112,12 +131,21 @@ def merge_inbox(
 def merge_validated(
     validation: ValidationResult, campaign: Campaign, specs: SpecSet, strict: bool, now: datetime
 ) -> MergeResult:
+    """Decide, from validated submissions, which file counts for each unit (newest by the best
+    evidence), each row's final status (accepted, rejected or superseded), the accepted rows in
+    roster then name order, likely duplicates and every roster unit's status. Row accounting is
+    checked before anything is returned (AccountingError is a bug, never a user error)."""
     info = validation.info
-    info_dates = dict(zip(info[SRC].astype(int), info["ngay_lap"], strict=True))
+    made = specs.info.by_role(Role.DATE_MADE)
+    dates = info[made.key] if made else [None] * len(info)
+    info_dates = dict(zip(info[SRC].astype(int), dates, strict=True))
     outcomes = [
         _outcome(sub, campaign, info_dates, validation.findings_for(sub))
         for sub in validation.submissions
     ]
+    forms = _info_values(info, specs)
+    for outcome in outcomes:
+        outcome.info = forms.get(outcome.sub.index, {})
     counted = _choose_submissions(outcomes)
     deadline = campaign.period.deadline_at
     for winner in counted.values():
@@ -127,46 +155,36 @@ def merge_validated(
     _count_rows(outcomes, statuses, counted)
     check_accounting(outcomes)
     rows = _accepted_rows(validation, statuses, campaign, specs)
-    duplicates = find_duplicates(rows)
+    duplicates = find_duplicates(rows, specs)
     _attach_duplicate_findings(outcomes, duplicates)
     units = _unit_outcomes(campaign, outcomes, counted)
     return MergeResult(campaign, specs, outcomes, units, rows, duplicates, now, strict)
 
 
+def _info_values(info: pd.DataFrame, specs: SpecSet) -> dict[int, dict[str, Any]]:
+    """Each file's normalised information-sheet values (blanks dropped), by submission."""
+    keys = [key for key in specs.info.keys if key in info.columns]
+    return {
+        int(src): {k: v for k, v in zip(keys, values, strict=True) if not _blank(v)}
+        for src, *values in zip(info[SRC], *(info[k] for k in keys), strict=True)
+    }
+
+
+def _blank(value: Any) -> bool:
+    return value is None or value == "" or bool(pd.isna(value))
+
+
 def _outcome(
     sub: Submission, campaign: Campaign, info_dates: dict[int, object], findings: list[Finding]
 ) -> FileOutcome:
-    info_date = info_dates.get(sub.index)
-    when, source = received_at(sub.sidecar, info_date, sub.path, campaign.period.tz)
-    deadline = campaign.period.deadline_at
-    usable = sub.readable and not sub.blocked
-    outcome = FileOutcome(
-        sub,
-        None,
-        when,
-        source,
-        bool(usable and deadline and when > deadline),
-        findings=list(findings),
-    )
-    code = sub.identity.code
-    if usable and code is None:
-        claimed = sub.identity.claimed
-        outcome.findings.append(
-            make_finding(
-                "unit_not_in_roster" if claimed else "unit_unknown", sub.display, value=claimed
-            )
-        )
-    if code and sub.identity.conflict:
-        unit = campaign.unit(code)
-        outcome.findings.append(
-            make_finding(
-                "unit_mismatch",
-                sub.display,
-                unit=code,
-                value=sub.identity.conflict,
-                expected=unit.name if unit else code,
-            )
-        )
+    tz = campaign.period.tz
+    evidence = gather(sub.sidecar, sub.saved, sub.path, info_dates.get(sub.index), tz)
+    received, deadline = best(evidence), campaign.period.deadline_at
+    # Any readable file can be late (a rejected one too: the unit still sent it late).
+    late = bool(sub.readable and deadline and received and received.after(deadline))
+    outcome = FileOutcome(sub, None, evidence, late, findings=list(findings))
+    if sub.readable and not sub.blocked:
+        outcome.findings.extend(identity_findings(campaign, sub.path, sub.display, sub.identity))
     return outcome
 
 
@@ -175,37 +193,63 @@ def _usable(outcome: FileOutcome) -> bool:
 
 
 def _choose_submissions(outcomes: list[FileOutcome]) -> dict[str, FileOutcome]:
-    """Per unit, the newest usable file counts; the others are superseded by it."""
+    """Per unit, the newest usable file counts (received.py says how versions are ordered);
+    the others are superseded by it, and a choice made on weak or contradictory evidence is
+    said so on the file that counts."""
+    groups: dict[str, list[FileOutcome]] = {}
+    for outcome in outcomes:
+        code = outcome.sub.identity.code
+        if code and _usable(outcome):
+            groups.setdefault(code, []).append(outcome)
     counted: dict[str, FileOutcome] = {}
-    for outcome in outcomes:
-        code = outcome.sub.identity.code
-        if not code or not _usable(outcome):
+    for code, group in groups.items():
+        if len(group) == 1:
+            counted[code] = group[0]
             continue
-        best = counted.get(code)
-        if best is None or (outcome.received, outcome.sub.display) > (
-            best.received,
-            best.sub.display,
-        ):
-            counted[code] = outcome
-    for outcome in outcomes:
-        code = outcome.sub.identity.code
-        winner = counted.get(code) if code else None
-        if winner is not None and winner is not outcome and _usable(outcome):
-            outcome.findings.append(
+        index, verdict = newest([(o.sub.path.name, o.evidence) for o in group])
+        winner = counted[code] = group[index]
+        for other in group:
+            if other is not winner:
+                other.findings.append(_superseded(other, winner, verdict.basis))
+        if verdict.uncertain:
+            winner.findings.append(
                 make_finding(
-                    "superseded", outcome.sub.display, unit=code, detail=winner.sub.path.name
+                    "version_order_uncertain",
+                    winner.sub.display,
+                    unit=code,
+                    value=", ".join(f"'{o.sub.path.name}'" for o in group),
+                    detail=verdict.doubt,
                 )
             )
     return counted
 
 
+def _superseded(outcome: FileOutcome, winner: FileOutcome, basis: str) -> Finding:
+    if basis in winner.evidence and basis in outcome.evidence:
+        newer, older = winner.evidence[basis], outcome.evidence[basis]
+        how, when = newer.label, f"{newer.shown()}, sau {older.shown()}"
+    else:
+        how, when = "tên tệp", "không phân biệt được thời điểm của hai bản"
+    return make_finding(
+        "superseded",
+        outcome.sub.display,
+        unit=outcome.sub.identity.code,
+        detail=winner.sub.path.name,
+        expected=how,
+        value=when,
+    )
+
+
 def _late_finding(outcome: FileOutcome, deadline: datetime) -> Finding:
+    received = outcome.received
+    assert received is not None  # only a file with evidence after the deadline is late
     return make_finding(
         "late",
         outcome.sub.display,
         unit=outcome.sub.identity.code,
-        value=outcome.received.strftime("%H:%M ngày %d/%m/%Y"),
-        expected=deadline.strftime("%H:%M ngày %d/%m/%Y"),
+        value=received.shown(),
+        detail=received.label,
+        expected=f"{deadline:%H:%M} ngày {deadline:%d/%m/%Y}",
     )
 
 
@@ -287,19 +331,15 @@ def _accepted_rows(
         accepted[UNIT_NAME] = [names.get(s.identity.code or "", "") for s in subs]
         accepted[FILE] = [s.path.name for s in subs]
         accepted[SHEET] = [s.tables[spec.name].sheet for s in subs]
-        accepted[NAME_CELL] = [
-            s.tables[spec.name].cell("ho_ten", int(r))
+        name_cells = [
+            s.tables[spec.name].cell(spec.key(Role.NAME), int(r))
             for s, r in zip(subs, accepted[ROW].tolist(), strict=True)
         ]
-        columns = [accepted[c].tolist() for c in (UNIT, "doi_tuong", "ho_ten", FILE, ROW)]
+        accepted[NAME_CELL] = pd.Series(name_cells, index=accepted.index, dtype=object)
+        kind, name = spec.key(Role.KIND), spec.key(Role.NAME)
+        columns = [accepted[c].tolist() for c in (UNIT, kind, name, FILE, ROW)]
         keys = [
-            (
-                order.get(u, len(order)),
-                0 if d == "Tập thể" else 1,
-                text_key(n or "") if d == "Tập thể" else person_key(n or ""),
-                f,
-                r,
-            )
+            (order.get(u, len(order)), exemplar_key(spec.is_collective(d), n), f, r)
             for u, d, n, f, r in zip(*columns, strict=True)
         ]
         positions = sorted(range(len(keys)), key=keys.__getitem__)
@@ -347,5 +387,13 @@ def _unit_outcomes(
             status = UnitStatus.LATE
         else:
             status = UnitStatus.VALID
-        units.append(UnitOutcome(unit, status, files, chosen, bool(chosen and chosen.late)))
+        # Late or on time by the file that counts, else by the latest one the unit sent.
+        reference = chosen or latest(files)
+        units.append(UnitOutcome(unit, status, files, chosen, bool(reference and reference.late)))
     return units
+
+
+def latest(files: list[FileOutcome]) -> FileOutcome | None:
+    """The file with the latest best evidence (for a unit none of whose files counts)."""
+    dated = [f for f in files if f.received is not None]
+    return max(dated, key=lambda f: (f.received, f.sub.display)) if dated else None

@@ -19,6 +19,7 @@ import pandas as pd
 
 from .legacy import ENCODINGS, repair
 from .spec import ColumnSpec
+from .textkey import text_key
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200b\u3000]+")
@@ -40,9 +41,8 @@ class Change:
 
 
 def choice_key(text: str) -> str:
-    """How two spellings of a choice are compared: NFC, case-folded, spaces collapsed."""
-    text = unicodedata.normalize("NFC", text).casefold()
-    return " ".join(text.replace("–", "-").split()).strip(" .;:,")
+    """How two spellings of a choice are compared: text_key, without trailing punctuation."""
+    return text_key(text).strip(" .;:,")
 
 
 def normalize_column(

@@ -1,4 +1,4 @@
-"""Use both cores for independent per-file work (reading workbooks, validating their rows,
+"""Use the machine's cores for independent per-file work (reading workbooks, validating their rows,
 writing feedback copies)."""
 
 from __future__ import annotations
@@ -14,7 +14,16 @@ S = TypeVar("S")
 T = TypeVar("T")
 R = TypeVar("R")
 PARALLEL_FROM = 6  # below this many jobs, starting worker processes costs more than it saves
-WORKERS = 2
+MAX_WORKERS = 8  # beyond this, reading is bound by the disk and the parent's bookkeeping
+
+
+def _usable_cores() -> int:
+    """Cores this process may run on (a container or `taskset` may allow fewer than exist)."""
+    affinity = getattr(os, "sched_getaffinity", None)  # Linux only; Windows counts all cores
+    return len(affinity(0)) if affinity else os.cpu_count() or 1
+
+
+WORKERS = max(1, min(_usable_cores(), MAX_WORKERS))
 
 
 def map_in_order(function: Callable[[T], R], jobs: Sequence[T]) -> Iterator[R]:
@@ -23,7 +32,7 @@ def map_in_order(function: Callable[[T], R], jobs: Sequence[T]) -> Iterator[R]:
     `function` must be a module-level function and jobs picklable. An exception in a worker
     is raised here, as it would be in a plain loop.
     """
-    if len(jobs) < PARALLEL_FROM or (os.cpu_count() or 1) < 2:
+    if len(jobs) < PARALLEL_FROM or WORKERS < 2:
         yield from map(function, jobs)
         return
     with ProcessPoolExecutor(max_workers=WORKERS) as pool:
@@ -37,7 +46,7 @@ def in_background(function: Callable[[T], R], jobs: Sequence[T]) -> Iterator[Cal
     """Start `map(function, jobs)` in worker processes and let the caller work meanwhile;
     the yielded callable waits for the results (in the jobs' order). Few jobs run in-process,
     when the callable is called."""
-    if len(jobs) < PARALLEL_FROM or (os.cpu_count() or 1) < 2:
+    if len(jobs) < PARALLEL_FROM or WORKERS < 2:
         yield lambda: [function(job) for job in jobs]
         return
     with ProcessPoolExecutor(max_workers=WORKERS) as pool:
@@ -54,11 +63,7 @@ def map_shards(function: Callable[[S, int, int], R], shared: S, count: int) -> l
 
     Runs here when count < 2, on one core, or where processes cannot be forked.
     """
-    if (
-        count < 2
-        or (os.cpu_count() or 1) < 2
-        or "fork" not in multiprocessing.get_all_start_methods()
-    ):
+    if count < 2 or WORKERS < 2 or "fork" not in multiprocessing.get_all_start_methods():
         return [function(shared, part, count) for part in range(count)]
     global _inherited
     _inherited = (function, shared)

@@ -14,15 +14,17 @@ import io
 import re
 import zipfile
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import python_calamine as calamine
-from defusedxml import ElementTree
 
 from .findings import Finding, make_finding
 from .formats.template_layout import META_SHEET, TemplateMeta, parse_meta
+from .saved_time import saved_time
 from .xlsx.cells import column_letters, column_number
+from .xlsx.package import PackageError, sheet_parts
 
 
 @dataclass(frozen=True)
@@ -56,11 +58,6 @@ _FOREIGN = [
     (b"<!DOCTYPE html", "trang HTML"),
     (b"<?xml", "tệp XML"),
 ]
-_NS = {
-    "m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
-    "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
-    "rel": "http://schemas.openxmlformats.org/package/2006/relationships",
-}
 
 
 class ReadFailure(Exception):
@@ -92,6 +89,7 @@ class RawWorkbook:
     package: zipfile.ZipFile | None = None  # .xlsx: the container, for the per-sheet scan
     parts: dict[str, str] = field(default_factory=dict)  # .xlsx: sheet name → part
     limits: Limits = LIMITS
+    saved: datetime | None = None  # when the file says it was last saved (saved_time.py)
 
     def sheet(self, name: str) -> RawSheet:
         """One sheet's values. An .xlsx sheet is scanned first: its extent is bounded before
@@ -153,6 +151,7 @@ def _open(path: Path, limits: Limits) -> RawWorkbook:
     )
     if META_SHEET in names:
         wb.meta = parse_meta(wb.sheet(META_SHEET).rows)
+    wb.saved = saved_time(data, fmt)
     return wb
 
 
@@ -333,16 +332,6 @@ def _cell_problems(xml: bytes) -> dict[tuple[int, int], str]:
 
 def _sheet_parts(zf: zipfile.ZipFile) -> dict[str, str]:
     try:
-        workbook = ElementTree.fromstring(zf.read("xl/workbook.xml"))
-        rels = ElementTree.fromstring(zf.read("xl/_rels/workbook.xml.rels"))
-    except Exception as exc:  # defusedxml refusals and parse errors alike
+        return sheet_parts(zf)
+    except PackageError as exc:
         raise ReadFailure("corrupt", "cấu trúc sổ làm việc hỏng") from exc
-    targets = {r.get("Id"): r.get("Target", "") for r in rels.findall("rel:Relationship", _NS)}
-    parts: dict[str, str] = {}
-    for sheet in workbook.iterfind("m:sheets/m:sheet", _NS):
-        target = targets.get(sheet.get(f"{{{_NS['r']}}}id"), "")
-        if target:
-            parts[sheet.get("name", "")] = (
-                target.lstrip("/") if target.startswith("/xl/") else f"xl/{target}"
-            )
-    return parts

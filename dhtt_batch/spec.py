@@ -126,10 +126,6 @@ class Condition:
     column: str
     equals: str | None = None
 
-    @property
-    def is_filled_test(self) -> bool:
-        return self.equals is None
-
 
 @dataclass(frozen=True)
 class ColumnSpec:
@@ -192,6 +188,11 @@ class SheetSpec:
     def keys(self) -> list[str]:
         return [c.key for c in self.columns]
 
+    @property
+    def data_columns(self) -> tuple[ColumnSpec, ...]:
+        """Every column but the row number (STT), which is not data."""
+        return tuple(c for c in self.columns if c.role != Role.ROW_NUMBER)
+
     def by_role(self, role: Role) -> ColumnSpec | None:
         """The column that plays `role`, if this sheet has one."""
         return self._roles.get(role)
@@ -245,6 +246,8 @@ def default_spec_dir() -> Path:
 
 
 def load_specs(directory: Path | None = None) -> SpecSet:
+    """Load and check every sheet spec listed in `index.yaml` (the packaged `schemas/` by
+    default). Raises SpecError naming the file and column key of the first mistake."""
     directory = directory or default_spec_dir()
     index_path = directory / "index.yaml"
     index = _read_yaml(index_path)
@@ -336,6 +339,12 @@ def _load_sheet(
             raise SpecError(f"{where}: thiếu '{required}'.")
     if data["kind"] not in SHEET_KINDS:
         raise SpecError(f"{where}: 'kind' phải là một trong {', '.join(SHEET_KINDS)}.")
+    name = str(data["sheet"])
+    if len(name) > 31 or re.search(r"[\[\]:*?/\\]", name) or name.strip("'") != name:
+        raise SpecError(
+            f"{where}: tên sheet '{name}' không dùng được trong Excel (tối đa 31 ký tự, không "
+            "chứa [ ] : * ? / \\, không bắt đầu hay kết thúc bằng dấu ')."
+        )
     if data["kind"] == "table" and not data.get("criterion"):
         raise SpecError(f"{where}: sheet tiêu chí cần 'criterion'.")
     raw_columns = data["columns"]
@@ -352,7 +361,7 @@ def _load_sheet(
                     f"{where}, cột '{col.key}': điều kiện nhắc tới cột '{cond.column}' không có."
                 )
     return SheetSpec(
-        name=str(data["sheet"]),
+        name=name,
         kind=str(data["kind"]),
         title=str(data["title"]),
         columns=columns,

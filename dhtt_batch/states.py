@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from .textkey import text_key
+
 
 class RowStatus(StrEnum):
     ACCEPTED = "accepted"
@@ -55,9 +57,9 @@ def label(state: StrEnum) -> str:
 
 def unit_status_from_label(text: object) -> UnitStatus | None:
     """A unit status read back from a workbook's label (None when it is not one)."""
-    wanted = " ".join(str(text or "").split()).casefold()
+    wanted = text_key(text or "")
     for status in UnitStatus:
-        if LABELS[status].casefold() == wanted:
+        if text_key(LABELS[status]) == wanted:
             return status
     return None
 

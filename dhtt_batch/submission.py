@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 
 from .campaign import Campaign
@@ -16,9 +17,7 @@ from .formats.template_layout import TemplateMeta
 from .identify import Identity, identify
 from .locate import LocatedForm, LocatedTable, find_sheet, locate_form, locate_table
 from .reader import RawWorkbook, ReadFailure, read_workbook
-from .spec import SpecSet
-
-SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods", ".xlsb")
+from .spec import Role, SpecSet
 
 
 @dataclass
@@ -30,6 +29,7 @@ class Submission:
     format: str = ""
     meta: TemplateMeta = field(default_factory=TemplateMeta)
     sidecar: Sidecar | None = None
+    saved: datetime | None = None  # the workbook's own last-saved time (naive: wall clock)
     form: LocatedForm | None = None
     tables: dict[str, LocatedTable] = field(default_factory=dict)
     findings: list[Finding] = field(default_factory=list)
@@ -99,6 +99,7 @@ def load_submission(
         sub.identity = identify(campaign, path, TemplateMeta(), None, sub.sidecar)
         return sub
     sub.sha256, sub.format, sub.meta = workbook.sha256, workbook.format, workbook.meta
+    sub.saved = workbook.saved
     for code, value, detail in workbook.warnings:
         sub.findings.append(make_finding(code, display, value=value, detail=detail))
     try:
@@ -106,7 +107,7 @@ def load_submission(
     except ReadFailure as failure:
         sub.findings.append(make_finding(failure.code, display, detail=failure.detail))
         sub.tables.clear()
-    info_unit = sub.form.values.get("don_vi") if sub.form else None
+    info_unit = sub.form.values.get(specs.info.key(Role.UNIT)) if sub.form else None
     sub.identity = identify(campaign, path, sub.meta, info_unit, sub.sidecar)
     return sub
 

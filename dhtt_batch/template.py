@@ -6,6 +6,7 @@ from datetime import date
 from pathlib import Path
 
 from openpyxl import Workbook
+from openpyxl.cell.cell import Cell
 from openpyxl.formatting.rule import FormulaRule
 from openpyxl.styles import Alignment, Font, Protection
 from openpyxl.utils import get_column_letter, quote_sheetname
@@ -16,6 +17,7 @@ from . import __version__
 from .atomic import atomic_save_workbook
 from .campaign import Campaign, Unit
 from .formats.template_layout import (
+    EXAMPLE_MARKER,
     EXAMPLE_ROW,
     FIRST_DATA_ROW,
     FORM_FIRST_ROW,
@@ -28,27 +30,41 @@ from .formats.template_layout import (
     REQUIRED_MARK,
     TEMPLATE_ID,
     TemplateMeta,
+    example_marker_column,
 )
-from .spec import ColumnSpec, Condition, SheetSpec, SpecSet
+from .spec import ColumnSpec, Condition, Role, SheetSpec, SpecSet
 from .xlsx.openpyxl_helpers import (
     BORDER,
     ERROR_FILL,
     EXAMPLE_FILL,
     WRAP_TOP,
-    a4_landscape,
+    fit_row_heights,
+    print_setup,
     set_value,
     style_header,
+    text_font,
     write_row,
 )
+from .xlsx.printing import A4, Page, minimum_width, print_widths
 
 UNLOCKED = Protection(locked=False)
+PORTRAIT = Page(A4, landscape=False)
+INSTRUCTIONS_WIDTH = 92  # A4 portrait, fitted at 100 %
+FORM_WIDTHS = [24, 38, 36]  # label, value, hint: A4 portrait at 100 % too
 LAST_ROW = FIRST_DATA_ROW + PREPARED_ROWS - 1
+# The first row with the data columns' style and validations: the column-number row, so a
+# row inserted directly above the example row inherits a data row's style (see _prepare_column).
+DATA_TOP = NUMBER_ROW
+EXAMPLE_FONT = Font(italic=True, color="595959")
 UNIT_LIST = "__units__"
 
 
 def build_template(
     campaign: Campaign, specs: SpecSet, unit: Unit | None = None, today: date | None = None
 ) -> Workbook:
+    """The unit template workbook (openpyxl): instructions, the unit-information sheet, one
+    sheet per criterion with dropdowns, hints and an example row, hidden lists and metadata.
+    With `unit`, the unit's name is filled in and its code recorded in the metadata."""
     today = today or date.today()
     wb = Workbook()
     _instructions(wb.active, campaign, specs, unit)
@@ -116,10 +132,10 @@ def _instructions(ws: Worksheet, campaign: Campaign, specs: SpecSet, unit: Unit 
         f"{campaign.agency.name}" + (f" - {unit.name}" if unit else ""),
         "",
         "Cách điền:",
-        f'1. Sheet "{specs.info.name}": chọn tên đơn vị, ghi người lập biểu, điện thoại, '
+        f"1. Sheet “{specs.info.name}”: chọn tên đơn vị, ghi người lập biểu, điện thoại, "
         "ngày lập và thủ trưởng đơn vị.",
         f"2. Mỗi tiêu chí một sheet ({criteria}). Mỗi dòng là một tập thể hoặc một cá nhân.",
-        '3. Điền từ dòng ngay dưới dòng "Ví dụ"; không xóa, không sửa dòng tiêu đề và dòng '
+        "3. Điền từ dòng ngay dưới dòng “Ví dụ”; không xóa, không sửa dòng tiêu đề và dòng "
         "số thứ tự cột. Có thể chèn thêm dòng khi cần.",
         "4. Cột có dấu (*) là bắt buộc. Với cá nhân phải ghi Giới tính và Năm sinh; với tập thể "
         "để trống hai cột này.",
@@ -127,11 +143,8 @@ def _instructions(ws: Worksheet, campaign: Campaign, specs: SpecSet, unit: Unit 
         "ngày/tháng/năm (ví dụ 05/01/2025); năm ghi 4 chữ số.",
         "6. Ô bắt buộc còn trống sẽ tô đỏ ngay khi dòng có dữ liệu: hãy điền đủ trước khi gửi.",
         "7. Không đổi tên sheet, không thêm mật khẩu; lưu dạng .xlsx và gửi về "
-        + (
-            f"Phòng Hành chính - Tổ chức ({_coordinator_email(campaign)})."
-            if _coordinator_email(campaign)
-            else "Phòng Hành chính - Tổ chức."
-        ),
+        + _send_to(campaign)
+        + ".",
     ]
     if campaign.period.deadline:
         lines.append(
@@ -140,40 +153,47 @@ def _instructions(ws: Worksheet, campaign: Campaign, specs: SpecSet, unit: Unit 
     for row, text in enumerate(lines, start=1):
         set_value(ws.cell(row=row, column=1), text)
         ws.cell(row=row, column=1).alignment = Alignment(wrap_text=True, vertical="top")
-    ws["A1"].font = Font(bold=True, size=13)
-    ws.column_dimensions["A"].width = 120
+    ws["A1"].font = text_font(bold=True, size=13)
+    # One column as wide as A4 portrait prints at full size; each item as high as its lines.
+    ws.column_dimensions["A"].width = INSTRUCTIONS_WIDTH
+    fit_row_heights(ws, range(2, len(lines) + 1), [INSTRUCTIONS_WIDTH])
+    print_setup(ws, PORTRAIT, ws.title)
     ws.protection.sheet = True
 
 
-def _coordinator_email(campaign: Campaign) -> str:
+def _send_to(campaign: Campaign) -> str:
+    """Whom units send the form to: the coordinating unit of campaign.toml."""
     unit = campaign.unit(campaign.agency.coordinator)
-    return unit.email if unit else ""
+    if unit is None:
+        return campaign.agency.name
+    return f"{unit.name} ({unit.email})" if unit.email else unit.name
 
 
 def _form_sheet(
     ws: Worksheet, spec: SheetSpec, campaign: Campaign, unit: Unit | None, lists: _ListsSheet
 ) -> None:
     set_value(ws["A1"], spec.title)
-    ws["A1"].font = Font(bold=True, size=13)
-    ws.column_dimensions["A"].width = 24
-    ws.column_dimensions["B"].width = max(c.width for c in spec.columns)
-    ws.column_dimensions["C"].width = 60
+    ws["A1"].font = text_font(bold=True, size=13)
+    # Label, value and hint side by side on A4 portrait at full size.
+    for letter, width in zip("ABC", FORM_WIDTHS, strict=True):
+        ws.column_dimensions[letter].width = width
     for offset, col in enumerate(spec.columns):
         row = FORM_FIRST_ROW + offset
         label, value = ws.cell(row=row, column=1), ws.cell(row=row, column=2)
         set_value(label, header_text(col))
-        label.font = Font(bold=True)
+        label.font = text_font(bold=True)
         label.border = value.border = BORDER
         hint = ws.cell(row=row, column=3)
         set_value(hint, col.help)
-        hint.font = Font(italic=True, color="808080")
-        hint.alignment = WRAP_TOP
+        hint.font = text_font(italic=True, color="808080")
+        hint.alignment = label.alignment = value.alignment = WRAP_TOP
         if col.type == "period":
             set_value(value, campaign.period.label)
             continue
         if col.type == "unit" and unit:
+            # Filled in, but left free: a colleague who is forwarded this template chooses
+            # their own unit, and that choice says who is submitting (see identify.py).
             set_value(value, unit.name)
-            continue
         value.protection = UNLOCKED
         if col.type == "date":
             value.number_format = "DD/MM/YYYY"
@@ -184,6 +204,8 @@ def _form_sheet(
             dv = _type_validation(col, date.today(), coord)
             if dv is not None:
                 _add_validation(ws, coord, dv)
+    fit_row_heights(ws, range(FORM_FIRST_ROW, FORM_FIRST_ROW + len(spec.columns)), FORM_WIDTHS)
+    print_setup(ws, PORTRAIT, spec.title)
     ws.protection.sheet = True
 
 
@@ -197,32 +219,40 @@ def _table_sheet(
 ) -> None:
     ncols = len(spec.columns)
     last_letter = get_column_letter(ncols)
+    page, widths = print_widths(
+        [c.width for c in spec.columns],
+        [minimum_width(c.type, c.choices, c.role == Role.NAME) for c in spec.columns],
+    )
     set_value(ws["A1"], campaign.agency.name.upper() + (f" - {unit.name.upper()}" if unit else ""))
     set_value(ws["A2"], spec.title)
     set_value(ws["A3"], f"Kỳ báo cáo: {campaign.period.label}")
-    set_value(ws["A4"], 'Cột có dấu (*) là bắt buộc. Điền từ dòng dưới dòng "Ví dụ".')
-    ws.merge_cells(f"A2:{last_letter}2")
-    ws["A1"].font = Font(bold=True)
-    ws["A2"].font = Font(bold=True, size=13)
-    ws["A2"].alignment = Alignment(horizontal="center")
-    ws["A4"].font = Font(italic=True, color="808080")
+    set_value(ws["A4"], "Cột có dấu (*) là bắt buộc. Điền từ dòng dưới dòng “Ví dụ”.")
+    # Lines above the table span its width (column A alone is the narrow STT column).
+    for row in range(1, HEADER_ROW - 1):
+        ws.merge_cells(f"A{row}:{last_letter}{row}")
+        ws.cell(row=row, column=1).alignment = Alignment(
+            horizontal="center" if row == 2 else "left", vertical="center", wrap_text=False
+        )
+    ws["A1"].font = text_font(bold=True)
+    ws["A2"].font = text_font(bold=True, size=13)
+    ws["A4"].font = text_font(italic=True, color="808080")
+    ws.row_dimensions[2].height = 21
     for index, col in enumerate(spec.columns, start=1):
-        letter = get_column_letter(index)
-        ws.column_dimensions[letter].width = col.width
+        ws.column_dimensions[get_column_letter(index)].width = widths[index - 1]
         set_value(ws.cell(row=HEADER_ROW, column=index), header_text(col))
-        set_value(ws.cell(row=NUMBER_ROW, column=index), f"({index})")
+        number = ws.cell(row=NUMBER_ROW, column=index)
+        set_value(number, f"({index})")
         example = ws.cell(row=EXAMPLE_ROW, column=index)
-        set_value(example, _example_value(col))
-        example.fill = EXAMPLE_FILL
-        example.font = Font(italic=True, color="595959")
-        if col.type == "date":
-            example.number_format = "DD/MM/YYYY"
-        _prepare_column(ws, spec, col, index, lists, today)
+        set_value(example, _example_value(spec, col))
+        _prepare_column(ws, spec, col, index, lists, today, (number, example))
+        number.alignment = Alignment(horizontal="center", vertical="top", wrap_text=True)
     style_header(ws, HEADER_ROW, ncols)
-    for index in range(1, ncols + 1):
-        ws.cell(row=NUMBER_ROW, column=index).alignment = Alignment(horizontal="center")
+    fit_row_heights(ws, range(HEADER_ROW, HEADER_ROW + 1), widths, bold=True)
+    fit_row_heights(ws, range(EXAMPLE_ROW, EXAMPLE_ROW + 1), widths)
     ws.freeze_panes = ws.cell(row=EXAMPLE_ROW, column=min(4, ncols))
-    a4_landscape(ws, f"{HEADER_ROW}:{NUMBER_ROW}")
+    print_setup(
+        ws, page, f"{spec.title} - {campaign.period.label.upper()}", f"{HEADER_ROW}:{NUMBER_ROW}"
+    )
     _conditional_formats(ws, spec)
     ws.protection.sheet = True
     # Protection guards the title and headers; rows stay free to insert, delete and format.
@@ -239,36 +269,54 @@ def _table_sheet(
         setattr(ws.protection, flag, False)
 
 
-def _example_value(col: ColumnSpec) -> object:
-    if col.key == "stt":
-        return "Ví dụ"
-    if col.type == "date" and isinstance(col.example, date):
-        return col.example
-    return col.example
+def _example_value(spec: SheetSpec, col: ColumnSpec) -> object:
+    return EXAMPLE_MARKER if col is example_marker_column(spec) else col.example
 
 
 def _prepare_column(
-    ws: Worksheet, spec: SheetSpec, col: ColumnSpec, index: int, lists: _ListsSheet, today: date
+    ws: Worksheet,
+    spec: SheetSpec,
+    col: ColumnSpec,
+    index: int,
+    lists: _ListsSheet,
+    today: date,
+    cells: tuple[Cell, ...],
 ) -> None:
+    """The column's data style, validation and input hint, over every row a clerk may type in
+    or insert: from the column-number row down (see DATA_TOP).
+
+    Both LibreOffice and Excel give an inserted row the formatting of the row above it, and
+    LibreOffice lets rows be inserted on a protected sheet only where the cells are unlocked:
+    so the number row and the example row carry the same unlocked style and validation as the
+    data rows, and a row inserted above or below the example is as editable as any other.
+    """
     letter = get_column_letter(index)
-    area = f"{letter}{FIRST_DATA_ROW}:{letter}{LAST_ROW}"
+    area = f"{letter}{DATA_TOP}:{letter}{LAST_ROW}"
     # A column style (not 1000 styled cells) unlocks and formats every row, inserted or not;
-    # the cells the template writes above the data keep their own locked style.
+    # the cells the template writes above the number row keep their own locked style.
     dimension = ws.column_dimensions[letter]
-    dimension.protection = UNLOCKED
-    dimension.alignment = WRAP_TOP
-    if col.type == "date":
-        dimension.number_format = "DD/MM/YYYY"
-    elif col.type in ("text", "decision_number", "phone"):
-        dimension.number_format = "@"
+    number_format = _number_format(col)
+    for styled in (dimension, *cells):
+        styled.protection = UNLOCKED
+        styled.alignment = WRAP_TOP
+        if number_format:
+            styled.number_format = number_format
     if col.type == "choice":
         dv = _list_validation(
             col, lists.add(col.choices_from or f"{spec.name}.{col.key}", col.choices)
         )
     else:
-        dv = _type_validation(col, today, f"{letter}{FIRST_DATA_ROW}")
+        dv = _type_validation(col, today, f"{letter}{DATA_TOP}")
     if dv is not None:
         _add_validation(ws, area, dv)
+
+
+def _number_format(col: ColumnSpec) -> str | None:
+    if col.type == "date":
+        return "DD/MM/YYYY"
+    if col.type in ("text", "decision_number", "phone"):
+        return "@"
+    return None
 
 
 def _add_validation(ws: Worksheet, area: str, dv: DataValidation) -> None:
@@ -285,7 +333,8 @@ def _prompt(dv: DataValidation, col: ColumnSpec) -> DataValidation:
 
 
 def _list_validation(col: ColumnSpec, ref: str) -> DataValidation:
-    dv = DataValidation(type="list", formula1=f"={ref}", allow_blank=True)
+    # The formula as Excel stores it: without a leading "=".
+    dv = DataValidation(type="list", formula1=ref, allow_blank=True)
     dv.showErrorMessage = True
     if col.strict:
         dv.error = f"{col.header}: hãy chọn một giá trị trong danh sách."
@@ -340,10 +389,17 @@ def _type_validation(col: ColumnSpec, today: date, first_cell: str) -> DataValid
 
 
 def _conditional_formats(ws: Worksheet, spec: SheetSpec) -> None:
-    """Turn a required (or conditionally required / forbidden) cell red once its row has data."""
+    """Turn a required (or conditionally required / forbidden) cell red once its row has data,
+    and show the example row as an example (grey, italic) by its marker rather than by a cell
+    style, so a row inserted under it does not inherit the look."""
     letters = {c.key: get_column_letter(i) for i, c in enumerate(spec.columns, start=1)}
-    data_cols = [letters[c.key] for c in spec.columns if c.key != "stt"]
-    r = FIRST_DATA_ROW
+    data_cols = [letters[c.key] for c in spec.data_columns]
+    r = DATA_TOP
+    marker = f'${letters[example_marker_column(spec).key]}{r}="{EXAMPLE_MARKER}"'
+    ws.conditional_formatting.add(
+        f"A{r}:{letters[spec.columns[-1].key]}{LAST_ROW}",
+        FormulaRule(formula=[marker], fill=EXAMPLE_FILL, font=EXAMPLE_FONT, stopIfTrue=True),
+    )
     has_data = f"COUNTA(${data_cols[0]}{r}:${data_cols[-1]}{r})>0"
     for col in spec.columns:
         letter = letters[col.key]

@@ -22,12 +22,14 @@ from .findings import ERROR, Finding, make_finding, sort_findings
 from .normalize import Change, normalize_column
 from .pandera_schema import SEP, build_schema, condition_text, expected_text
 from .parallel import WORKERS, map_in_order, map_shards
-from .spec import SheetSpec, SpecSet
+from .spec import Role, SheetSpec, SpecSet
 from .states import ROW, SRC, STATUS, RowStatus
 from .submission import Submission, discover, load_submission
+from .xlsx.cells import CellRef
 
 Progress = Callable[[str, int, int], None]  # (file name, files done, files in all)
 _CELL_PROBLEMS = {"error_value", "formula_no_value"}
+_READ_AS = {"date_as_text", "choice_normalized"}  # "understood as …": moot when still wrong
 SHARD_FROM_ROWS = 20_000  # below this, one process validates sooner than two can start
 
 
@@ -87,6 +89,8 @@ def validate_paths(
     progress: Progress | None = None,
     exclude: Path | None = None,
 ) -> ValidationResult:
+    """Read and locate every file given (folders are searched), then validate all rows of each
+    criterion in one pass. Files are read in worker processes; `progress` is told per file."""
     files = discover(paths, exclude)
     jobs = [(index, path, display_name(path)) for index, path in enumerate(files)]
     # Bound once per batch of jobs sent to a worker, not pickled with every file.
@@ -167,12 +171,11 @@ def _validate_info(
         sub = by_src[_int(frame.at[index, SRC])]
         assert sub.form is not None
         cell = sub.form.cells.get(key)
-        row = int(cell.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ")) if cell else None
-        return sub, sub.form.sheet, cell, row
+        return sub, sub.form.sheet, cell, cell.row if cell else None
 
     units = tuple(u.name for u in campaign.units)
     frame, findings = _check_frame(
-        frame, spec, today, locate, choices={"don_vi": units}, units=units
+        frame, spec, today, locate, choices={spec.key(Role.UNIT): units}, units=units
     )
     return frame, findings
 
@@ -214,7 +217,7 @@ def _validate_criterion(
     return frame, findings
 
 
-Where = tuple[Submission, str, str | None, int | None]  # file, actual sheet name, cell, row
+Where = tuple[Submission, str, CellRef | None, int | None]  # file, actual sheet name, cell, row
 Locate = Callable[[Any, str], Where]
 
 
@@ -296,16 +299,22 @@ def _schema_findings(
 
 
 def _drop_shadowed(findings: list[Finding]) -> list[Finding]:
-    """A cell showing #N/A also fails 'required'; the error-value finding says it better."""
+    """One say per cell: a cell showing #N/A also fails 'required', and the error-value
+    finding says it better; a date typed as text that is also in the future (or a choice
+    typed by hand that is still wrong) gets the error only, which quotes the value read."""
     flagged = {(f.file, f.sheet, f.cell) for f in findings if f.code in _CELL_PROBLEMS}
+    wrong = {(f.file, f.sheet, f.cell) for f in findings if f.severity == ERROR and f.cell}
     return [
-        f for f in findings if f.code in _CELL_PROBLEMS or (f.file, f.sheet, f.cell) not in flagged
+        f
+        for f in findings
+        if (f.code in _CELL_PROBLEMS or (f.file, f.sheet, f.cell) not in flagged)
+        and not (f.code in _READ_AS and (f.file, f.sheet, f.cell) in wrong)
     ]
 
 
 def _duplicate_rows(frame: pd.DataFrame, spec: SheetSpec, locate: Locate) -> list[Finding]:
     """The same row twice in one file (every column but STT equal)."""
-    keys = [k for k in spec.keys if k != "stt"]
+    keys = [c.key for c in spec.data_columns]
     columns = [frame[k].tolist() for k in [*keys, SRC]]
     first_row: dict[tuple[Any, ...], int] = {}
     findings = []
@@ -314,7 +323,7 @@ def _duplicate_rows(frame: pd.DataFrame, spec: SheetSpec, locate: Locate) -> lis
         if key not in first_row:
             first_row[key] = row
             continue
-        sub, sheet, cell, row = locate(index, "ho_ten" if "ho_ten" in keys else keys[0])
+        sub, sheet, cell, row = locate(index, spec.key(Role.NAME))
         findings.append(
             make_finding(
                 "duplicate_row", sub.display, sheet=sheet, cell=cell, row=row, detail=first_row[key]

@@ -11,12 +11,13 @@ What each file holds, and what dhtt-batch says about it, is in samples/README.md
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import tempfile
 import unicodedata
 from collections.abc import Callable
-from datetime import date, datetime
+from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
@@ -25,10 +26,17 @@ from openpyxl import Workbook
 from dhtt_batch.campaign import Campaign, load_campaign
 from dhtt_batch.spec import SpecSet
 from dhtt_batch.template import build_template
-from dhtt_batch.testing import fill_template
+from dhtt_batch.testing import fill_template, save_saved_at
 
 INBOX = Path(__file__).resolve().parent / "inbox"
-FIXED_TIME = datetime(2025, 12, 10, 8, 0, 0)
+FIXED_TIME = datetime(2025, 12, 1, 8, 0, 0)  # when the templates were made
+OFFICE = timezone(timedelta(hours=7))
+UNIT_TZ = "Asia/Ho_Chi_Minh"  # the units' machines (LibreOffice writes local time)
+
+
+def at(day: int, hour: int, minute: int = 0) -> datetime:
+    """A time in December 2025 on the office's wall clock."""
+    return datetime(2025, 12, day, hour, minute, tzinfo=OFFICE)
 
 
 def person(
@@ -148,7 +156,7 @@ def build(
     fill_template(wb, specs, form, rows)
     if edit:
         edit(wb)
-    wb.properties.created = wb.properties.modified = FIXED_TIME
+    wb.properties.created = FIXED_TIME
     return wb
 
 
@@ -175,11 +183,16 @@ def sidecar(path: Path, sender: str, received: str, subject: str) -> None:
     )
 
 
-def convert(xlsx: Path, fmt: str, target: Path) -> None:
+def convert(wb: Workbook, saved: datetime, fmt: str, target: Path) -> None:
+    """Save `wb` as LibreOffice on a unit's machine would have saved it as .xls or .ods at
+    `saved`: the converted file keeps the source's last-saved time, which LibreOffice (7.x)
+    reads from .xlsx as local wall-clock time, so the source carries the wall-clock digits."""
     soffice = shutil.which("soffice") or shutil.which("libreoffice")
     if soffice is None:
         raise SystemExit("LibreOffice (soffice) is needed to write the .xls and .ods samples.")
     with tempfile.TemporaryDirectory() as tmp:
+        xlsx = Path(tmp) / f"{target.stem}.xlsx"
+        save_saved_at(wb, xlsx, saved.replace(tzinfo=UTC))
         subprocess.run(
             [
                 soffice,
@@ -189,13 +202,14 @@ def convert(xlsx: Path, fmt: str, target: Path) -> None:
                 "--convert-to",
                 fmt,
                 "--outdir",
-                tmp,
+                str(Path(tmp) / "out"),
                 str(xlsx),
             ],
             check=True,
             capture_output=True,
+            env={**os.environ, "TZ": UNIT_TZ},
         )
-        shutil.move(Path(tmp) / f"{xlsx.stem}.{fmt}", target)
+        shutil.move(Path(tmp) / "out" / f"{xlsx.stem}.{fmt}", target)
 
 
 def main() -> None:
@@ -206,10 +220,9 @@ def main() -> None:
     INBOX.mkdir(parents=True)
     d = date(2025, 12, 12)
 
-    def save(name: str, wb: Workbook) -> Path:
-        path = INBOX / name
-        wb.save(path)
-        return path
+    def save(name: str, wb: Workbook, saved: datetime) -> Path:
+        """Saved as Excel saves: the document properties say when."""
+        return save_saved_at(wb, INBOX / name, saved)
 
     # HCTC — clean, per-unit template, all three criteria.
     save(
@@ -273,15 +286,17 @@ def main() -> None:
                 "c_CDS": [],
             },
         ),
+        at(8, 10, 15),
     )
 
-    # TH — clean, generic template: the unit is told by the information sheet.
-    save(
+    # TH — a forwarded template: Phòng Kinh tế's own template, passed on to Phòng Tổng hợp,
+    # which chose itself on the information sheet and sent it from its own address.
+    forwarded = save(
         "Phong Tong hop - DHTT 2025.xlsx",
         build(
             campaign,
             specs,
-            None,
+            "KT",
             info(
                 "Phòng Tổng hợp",
                 "Phạm Minh Tuấn",
@@ -328,6 +343,13 @@ def main() -> None:
                 ],
             },
         ),
+        at(5, 16, 40),
+    )
+    sidecar(
+        forwarded,
+        "Phạm Minh Tuấn <tonghop.vpubnd@quangbinh.gov.vn>",
+        "2025-12-05T16:52:00+07:00",
+        "Phòng Tổng hợp gửi đăng ký điển hình tiên tiến",
     )
 
     # KT — blank required cells and a cá nhân without giới tính.
@@ -395,6 +417,7 @@ def main() -> None:
                 "c_CDS": [],
             },
         ),
+        at(12, 9, 30),
     )
 
     # KGVX — year typed as words, a choice typed freely, a date typed as text.
@@ -435,6 +458,50 @@ def main() -> None:
                 "c_CDS": [],
             },
         ),
+        at(12, 9, 0),
+    )
+
+    # KGVX — the same afternoon, the corrected version in a fresh generic template (the
+    # unit chosen on the information sheet): same Ngày lập, no e-mail record; the workbooks'
+    # own saved times (09:00 and 15:00) tell which is newer.
+    save(
+        "KGVX - ban sua.xlsx",
+        build(
+            campaign,
+            specs,
+            None,
+            info(
+                "Phòng Khoa giáo - Văn xã",
+                "Đinh Thị Mai",
+                "0232 3822 404",
+                "mai.dt@quangbinh.gov.vn",
+                d,
+                "Lê Văn Sơn",
+            ),
+            {
+                "a_HCM": [
+                    person(
+                        "Mai Văn Thắng",
+                        "Nam",
+                        1987,
+                        "Chuyên viên",
+                        "Phòng Khoa giáo - Văn xã",
+                        **hcm(
+                            "Đang bồi dưỡng",
+                            "Tham mưu chương trình chuyển đổi số giáo dục",
+                            "Tham mưu 3 chương trình lớn về giáo dục, y tế.",
+                            GK,
+                            danh_hieu="Lao động tiên tiến",
+                            so_quyet_dinh="45/QĐ-VPUBND",
+                            ngay_quyet_dinh=date(2024, 12, 20),
+                        ),
+                    )
+                ],
+                "b_CCHC": [],
+                "c_CDS": [],
+            },
+        ),
+        at(12, 15, 0),
     )
 
     # NC — NFD text, a TCVN3-encoded name, rows inserted above the header: warnings only.
@@ -486,11 +553,11 @@ def main() -> None:
             },
             edit=insert_rows_above_header,
         ),
+        at(12, 11, 20),
     )
 
     # KSTT — clean, sent as .xls (Excel 97-2003).
-    with tempfile.TemporaryDirectory() as tmp:
-        xlsx = Path(tmp) / "KSTT_DHTT_2025.xlsx"
+    convert(
         build(
             campaign,
             specs,
@@ -519,12 +586,14 @@ def main() -> None:
                     )
                 ],
             },
-        ).save(xlsx)
-        convert(xlsx, "xls", INBOX / "KSTT_DHTT_2025.xls")
+        ),
+        at(9, 15, 0),
+        "xls",
+        INBOX / "KSTT_DHTT_2025.xls",
+    )
 
-    # QTTV — clean, sent as .ods (LibreOffice).
-    with tempfile.TemporaryDirectory() as tmp:
-        xlsx = Path(tmp) / "QTTV-dang-ky.xlsx"
+    # QTTV — sent as .ods (LibreOffice); a choice typed by hand: its feedback copy is an .ods.
+    convert(
         build(
             campaign,
             specs,
@@ -549,13 +618,16 @@ def main() -> None:
                             "Phát hiện",
                             "Thực hành tiết kiệm, chống lãng phí",
                             "Tiết kiệm 8% chi thường xuyên năm 2025.",
-                            BD,
+                            "biểu dương",  # typed by hand, not picked from the list
                         ),
                     )
                 ],
             },
-        ).save(xlsx)
-        convert(xlsx, "ods", INBOX / "QTTV-dang-ky.ods")
+        ),
+        at(11, 10, 0),
+        "ods",
+        INBOX / "QTTV-dang-ky.ods",
+    )
 
     # TCD — a first version with errors, then a corrected second version (newest wins).
     first = save(
@@ -587,6 +659,7 @@ def main() -> None:
                 ],
             },
         ),
+        at(15, 9, 0),
     )
     sidecar(
         first,
@@ -622,6 +695,7 @@ def main() -> None:
                 ],
             },
         ),
+        at(18, 14, 20),
     )
     sidecar(
         second,
@@ -680,6 +754,7 @@ def main() -> None:
                 ],
             },
         ),
+        at(21, 16, 0),
     )
     sidecar(
         late,

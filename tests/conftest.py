@@ -1,19 +1,33 @@
 from __future__ import annotations
 
+import atexit
+import functools
+import html
+import math
+import re
 import shutil
+import subprocess
+import tempfile
+from collections import defaultdict
 from collections.abc import Callable, Iterator
-from datetime import date
+from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
 from openpyxl import Workbook
+from openpyxl.utils import get_column_letter
 
-from dhtt_batch.campaign import Campaign, load_campaign
-from dhtt_batch.spec import SpecSet, load_specs
+from dhtt_batch.campaign import Campaign, default_campaign_path, load_campaign
+from dhtt_batch.findings import Finding
+from dhtt_batch.formats.template_layout import FORM_FIRST_ROW
+from dhtt_batch.spec import SheetSpec, SpecSet, load_specs
 from dhtt_batch.template import build_template
-from dhtt_batch.testing import fill_template
+from dhtt_batch.testing import example_record, fill_template, save_saved_at
 from dhtt_batch.validate import ValidationResult, validate_paths
+
+from . import lo_clerk
 
 REPO = Path(__file__).resolve().parent.parent
 SAMPLE_INBOX = REPO / "samples" / "inbox"
@@ -55,52 +69,53 @@ def soffice() -> str | None:
     return shutil.which("soffice") or shutil.which("libreoffice")
 
 
+@functools.cache
+def _lo_profile() -> Path:
+    """One LibreOffice profile for this test run (making one costs a second or two a run);
+    never shared with another process, which LibreOffice does not allow."""
+    profile = Path(tempfile.mkdtemp(prefix="dhtt-lo-profile-"))
+    atexit.register(shutil.rmtree, profile, ignore_errors=True)
+    return profile
+
+
+def lo_convert(sources: Path | list[Path], fmt: str, outdir: Path) -> list[Path]:
+    """Convert files with headless LibreOffice (one run) into `outdir`; `fmt` as
+    --convert-to takes it ("pdf", "ods", "xlsx", "xlsx:Calc MS Excel 2007 XML")."""
+    files = [sources] if isinstance(sources, Path) else sources
+    outdir.mkdir(parents=True, exist_ok=True)
+    result = subprocess.run(
+        [
+            str(soffice()),
+            "--headless",
+            "--norestore",
+            f"-env:UserInstallation={_lo_profile().as_uri()}",
+            "--convert-to",
+            fmt,
+            "--outdir",
+            str(outdir),
+            *map(str, files),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    targets = [outdir / f"{f.stem}.{fmt.split(':')[0]}" for f in files]
+    assert result.returncode == 0 and all(t.exists() for t in targets), result.stderr
+    return targets
+
+
+# The Office-compatibility checker shared by the project (CI has ../shared beside the repo).
+OOXML_CHECK = REPO.parent / "shared" / "ooxml-check" / "check"
+
+
 # --- filled workbooks -----------------------------------------------------------------------
 
-VALID_INFO = {
-    "don_vi": "Phòng Tổng hợp",
-    "nguoi_lap": "Lê Thị Hoa",
-    "dien_thoai": "0232 3822 123",
-    "email": "hoa.le@example.gov.vn",
-    "ngay_lap": date(2025, 12, 10),
-    "thu_truong": "Nguyễn Văn Nam",
-}
-_COMMON = {
-    "doi_tuong": "Cá nhân",
-    "ho_ten": "Trần Văn Bình",
-    "gioi_tinh": "Nam",
-    "nam_sinh": 1984,
-    "chuc_vu": "Chuyên viên",
-    "don_vi_cong_tac": "Phòng Tổng hợp",
-    "giai_doan": "Đang bồi dưỡng",
-    "tom_tat_thanh_tich": "Hoàn thành xuất sắc nhiệm vụ hai năm liền, có hai sáng kiến.",
-    "danh_hieu": "Chiến sĩ thi đua cơ sở",
-    "so_quyet_dinh": "45/QĐ-VPUBND",
-    "ngay_quyet_dinh": date(2024, 1, 15),
-    "hinh_thuc_de_nghi": "Biểu dương",
-}
+# Valid data comes from the spec's own `example:` values: one source for the template's
+# example row, the tests, the samples and the benchmark.
+_SPECS = load_specs()
+VALID_INFO = example_record(_SPECS.info)
 VALID_ROWS: dict[str, dict[str, object]] = {
-    "a_HCM": {
-        **_COMMON,
-        "noi_dung_dot_pha": "Số hóa quy trình trình ký văn bản điện tử",
-        "muc_do_hoan_thanh": "Hoàn thành xuất sắc nhiệm vụ",
-        "pham_vi_lan_toa": "Toàn cơ quan",
-    },
-    "b_CCHC": {
-        **_COMMON,
-        "ten_mo_hinh": "Tiếp nhận hồ sơ trực tuyến toàn trình",
-        "linh_vuc_cai_cach": "Cải cách thủ tục hành chính",
-        "nam_ap_dung": 2023,
-        "hieu_qua_hai_long": "Rút ngắn 30% thời gian, 97% người dân hài lòng",
-    },
-    "c_CDS": {
-        **_COMMON,
-        "ten_san_pham": "Phần mềm theo dõi nhiệm vụ",
-        "phuc_vu": "Quản lý, điều hành",
-        "nam_su_dung": 2022,
-        "hieu_qua_nang_suat": "Giảm 40% thời gian tổng hợp báo cáo định kỳ",
-        "duong_dan": "https://example.gov.vn/nhiem-vu",
-    },
+    spec.name: example_record(spec) for spec in _SPECS.criteria
 }
 
 
@@ -108,32 +123,40 @@ def valid_row(sheet: str = "a_HCM", **changes: object) -> dict[str, object]:
     return {**VALID_ROWS[sheet], **changes}
 
 
+def write_filled(
+    campaign: Campaign,
+    specs: SpecSet,
+    path: Path,
+    rows: dict[str, list[dict[str, object]]] | None = None,
+    info: dict[str, object] | None = None,
+    unit: str | None = None,
+    edit: Callable[[Workbook], None] | None = None,
+    of_campaign: Campaign | None = None,
+    saved: datetime | None = None,
+) -> Path:
+    """A filled template saved at `path`, its document properties saying it was saved at
+    `saved` (by default SAVED, before the default deadline)."""
+    source = of_campaign or campaign
+    wb = build_template(source, specs, source.unit(unit) if unit else None)
+    fill_template(
+        wb,
+        specs,
+        VALID_INFO if info is None else info,
+        {"a_HCM": [valid_row()]} if rows is None else rows,
+    )
+    if edit:
+        edit(wb)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return save_saved_at(wb, path, saved or SAVED)
+
+
 @pytest.fixture()
 def make_workbook(campaign: Campaign, specs: SpecSet, tmp_path: Path) -> Callable[..., Path]:
-    """Build a filled template in tmp_path; `edit(wb)` may change it before it is saved."""
+    """Build a filled template in tmp_path (see write_filled); `edit(wb)` may change it
+    before it is saved."""
 
-    def make(
-        name: str = "HCTC.xlsx",
-        rows: dict[str, list[dict[str, object]]] | None = None,
-        info: dict[str, object] | None = None,
-        unit: str | None = None,
-        edit: Callable[[Workbook], None] | None = None,
-        of_campaign: Campaign | None = None,
-    ) -> Path:
-        source = of_campaign or campaign
-        wb = build_template(source, specs, source.unit(unit) if unit else None)
-        fill_template(
-            wb,
-            specs,
-            VALID_INFO if info is None else info,
-            {"a_HCM": [valid_row()]} if rows is None else rows,
-        )
-        if edit:
-            edit(wb)
-        path = tmp_path / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        wb.save(path)
-        return path
+    def make(name: str = "HCTC.xlsx", **options: Any) -> Path:
+        return write_filled(campaign, specs, tmp_path / name, **options)
 
     return make
 
@@ -147,6 +170,8 @@ def check(campaign: Campaign, specs: SpecSet) -> Callable[..., ValidationResult]
 
 
 TODAY = date(2026, 1, 5)
+OFFICE_TZ = timezone(timedelta(hours=7))
+SAVED = datetime(2025, 12, 10, 9, 0, tzinfo=OFFICE_TZ)  # when make_workbook's files were saved
 
 
 @pytest.fixture(scope="session")
@@ -166,13 +191,165 @@ def merged_samples(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return out
 
 
+# --- a clerk typing in LibreOffice (tests/lo_clerk.py) ----------------------------------------
+
+
+@functools.cache
+def _clerk_unavailable() -> str:
+    return lo_clerk.available()
+
+
+@pytest.fixture(scope="session")
+def clerk() -> Callable[[], lo_clerk.Clerk]:
+    """A new clerk's list of steps; `.run(file, save_as=…)` does them in LibreOffice."""
+    reason = _clerk_unavailable()
+    if reason:
+        pytest.skip(reason)
+    return lo_clerk.Clerk
+
+
+def typed(value: object) -> str:
+    """What a clerk types for a value: dates day first, numbers as digits."""
+    if isinstance(value, date):
+        return value.strftime("%d/%m/%Y")
+    return str(value)
+
+
+def type_record(
+    clerk: lo_clerk.Clerk, spec: SheetSpec, row: int, record: dict[str, object]
+) -> lo_clerk.Clerk:
+    """Type one record into a criterion sheet's row, column by column as the template has
+    them (blank values are skipped, as a clerk leaves the cell alone)."""
+    for index, key in enumerate(spec.keys, start=1):
+        value = record.get(key)
+        if value not in (None, ""):
+            clerk.type(spec.name, f"{get_column_letter(index)}{row}", typed(value))
+    return clerk
+
+
+def type_info(clerk: lo_clerk.Clerk, specs: SpecSet, info: dict[str, object]) -> lo_clerk.Clerk:
+    """Fill the unit-information sheet's fields (column B, one field per row)."""
+    for offset, col in enumerate(specs.info.columns):
+        value = info.get(col.key)
+        if value not in (None, ""):
+            clerk.type(specs.info.name, f"B{FORM_FIRST_ROW + offset}", typed(value))
+    return clerk
+
+
+def flatten(findings: list[Finding], fields: list[str]) -> list[list[object]]:
+    """Findings as rows of the named fields, for one-line assertions (cells shown as "B12")."""
+
+    def shown(finding: Finding, name: str) -> object:
+        value = getattr(finding, name)
+        return str(value) if name == "cell" and value is not None else value
+
+    return [[shown(f, name) for name in fields] for f in findings]
+
+
+@pytest.fixture(scope="session")
+def office_check() -> Callable[..., None]:
+    """Assert that Excel / Word would open these files without "repair" (../shared checker)."""
+    import subprocess
+
+    if not OOXML_CHECK.is_file():
+        pytest.fail(f"the Office checker is missing: {OOXML_CHECK}")
+
+    def run(*paths: Path) -> None:
+        result = subprocess.run(
+            [str(OOXML_CHECK), *map(str, paths)], capture_output=True, text=True, timeout=300
+        )
+        assert result.returncode == 0, result.stdout + result.stderr
+
+    return run
+
+
+def campaign_of_year(tmp_path: Path, year: int) -> Campaign:
+    """The default campaign moved to another year (its templates are of another period)."""
+    text = default_campaign_path().read_text(encoding="utf-8")
+    path = tmp_path / f"campaign-{year}.toml"
+    path.write_text(text.replace("year = 2025", f"year = {year}"), encoding="utf-8")
+    return load_campaign(path)
+
+
+# --- printed pages (LibreOffice → PDF) ------------------------------------------------------
+
+
+def pdf_page_texts(pdf: Path) -> list[str]:
+    """Each page's text, laid out (pdftotext)."""
+    run = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr
+    return run.stdout.split("\f")[:-1]
+
+
+def pdf_text_sizes(pdf: Path) -> list[list[float]]:
+    """Per page, the printed size (pt) of every piece of text: the font size times the
+    scale the page applies to it (a sheet fitted to its paper prints smaller than its font)."""
+    from pypdf import PdfReader
+
+    return [_sizes(page) for page in PdfReader(pdf).pages]
+
+
+def _sizes(page: Any) -> list[float]:
+    sizes: list[float] = []
+
+    def visit(text: str, cm: list[float], tm: list[float], font: object, size: float) -> None:
+        if text.strip():
+            a, b, c, d = cm[:4]
+            y_axis = (tm[2] * a + tm[3] * c, tm[2] * b + tm[3] * d)
+            sizes.append(round(size * math.hypot(*y_axis), 2))
+
+    page.extract_text(visitor_text=visit)
+    return sizes
+
+
+Word = tuple[float, float, float, float, str]  # xMin, yMin, xMax, yMax, text
+
+
+def pdf_words(pdf: Path) -> list[list[Word]]:
+    """Each page's words with their boxes (pdftotext -bbox)."""
+    run = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr
+    pattern = re.compile(
+        r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)</word>'
+    )
+    return [
+        [
+            (float(a), float(b), float(c), float(d), html.unescape(t))
+            for a, b, c, d, t in pattern.findall(page)
+        ]
+        for page in run.stdout.split("<page ")[1:]
+    ]
+
+
+def overlapping_words(words: list[Word], share: float = 0.3) -> list[tuple[str, str]]:
+    """Pairs of words printed over each other (boxes sharing more than `share` of the smaller
+    one's width and height): text run into the next row, or a cell drawn over another."""
+    grid: dict[tuple[int, int], list[int]] = defaultdict(list)
+    found = []
+    for i, (x0, y0, x1, y1, text) in enumerate(words):
+        near = {(int(x // 40), int(y // 20)) for x in (x0, x1) for y in (y0, y1)}
+        seen: set[int] = set()
+        for key in near:
+            for j in grid[key]:
+                if j in seen:
+                    continue
+                seen.add(j)
+                a0, b0, a1, b1, other = words[j]
+                wide = min(x1, a1) - max(x0, a0) > share * min(x1 - x0, a1 - a0)
+                high = min(y1, b1) - max(y0, b0) > share * min(y1 - y0, b1 - b0)
+                if wide and high:
+                    found.append((text, other))
+            grid[key].append(i)
+    return found
+
+
 # --- the exemplar register: consolidated workbooks of several years, SQLite and PostgreSQL ----
 
 SAMPLE_REGISTER = REPO / "samples" / "register"
 
 
-def campaign_of_year(base: Campaign, year: int) -> Campaign:
-    """The campaign as it was in `year` (its period and deadline moved, nothing else)."""
+def campaign_in_year(base: Campaign, year: int) -> Campaign:
+    """`base` as it was in `year` (its period and deadline moved, nothing else; no file)."""
     import dataclasses
     from datetime import datetime
 

@@ -105,7 +105,7 @@ def test_the_installed_command_flushes_its_output_and_exit_code(tmp_path: Path) 
         timeout=300,
     )
     assert proc.returncode == 0, proc.stderr
-    assert json.loads(proc.stdout)["totals"]["rows_read"] == 17
+    assert json.loads(proc.stdout)["totals"]["rows_read"] == 18
     missing = subprocess.run(
         [sys.executable, "-m", "dhtt_batch.cli", "validate", str(tmp_path / "nothing-here")],
         capture_output=True,

@@ -11,7 +11,10 @@ from dhtt_batch.cli import cli
 from .conftest import valid_row
 
 Make = Callable[..., Path]
-FINDING_KEYS = ["file", "unit", "sheet", "cell", "row", "column", "code", "severity", "message"]
+FINDING_KEYS = [
+    *("file", "unit", "sheet", "cell", "row", "column", "code", "severity", "message"),
+    *("value", "expected"),
+]
 
 
 def test_clean_files_exit_0(make_workbook: Make, runner: CliRunner) -> None:
@@ -39,6 +42,8 @@ def test_json_is_the_only_thing_on_stdout_and_matches_the_format(
         "code": "required_when",
         "severity": "error",
         "message": "Cá nhân phải ghi Giới tính (Nam hoặc Nữ).",
+        "value": None,
+        "expected": None,
     }
     assert document["totals"] == {
         "files": 1,
@@ -81,3 +86,15 @@ def test_empty_folder_is_exit_2(runner: CliRunner, tmp_path: Path) -> None:
     result = runner.invoke(cli, ["validate", str(tmp_path)])
     assert result.exit_code == 2
     assert "Lỗi: Không có tệp nào để kiểm tra." in result.output
+
+
+def test_the_report_is_on_stdout_so_it_can_be_saved_to_a_file(
+    make_workbook: Make, runner: CliRunner, tmp_path: Path
+) -> None:
+    """`dhtt-batch validate inbox > loi.txt` keeps the report; status lines go to stderr."""
+    path = make_workbook(rows={"a_HCM": [valid_row(gioi_tinh=None)]})
+    result = runner.invoke(cli, ["validate", str(path), "--feedback", str(tmp_path / "fb")])
+    assert result.exit_code == 1
+    assert "Cá nhân phải ghi Giới tính (Nam hoặc Nữ)." in result.stdout
+    assert "Tổng cộng: 1 tệp, 1 lỗi, 0 cảnh báo." in result.stdout
+    assert result.stderr == f"Đã ghi 1 tệp phản hồi vào {tmp_path / 'fb'}\n"

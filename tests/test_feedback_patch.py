@@ -16,13 +16,17 @@ from hypothesis import strategies as st
 from dhtt_batch.campaign import Campaign
 from dhtt_batch.findings import Finding, make_finding
 from dhtt_batch.formats.template_layout import FIRST_DATA_ROW
-from dhtt_batch.outputs.feedback.parts import AUTHOR, FIXES_SHEET
+from dhtt_batch.outputs.feedback.jobs import write_all_feedback
+from dhtt_batch.outputs.feedback.openpyxl_copy import write_with_openpyxl
+from dhtt_batch.outputs.feedback.parts import AUTHOR, FIXES_SHEET, Unsupported
 from dhtt_batch.outputs.feedback.patch import _legacy_drawing_position, patched_copy
-from dhtt_batch.reader import _sheet_parts
 from dhtt_batch.spec import SpecSet
+from dhtt_batch.submission import Submission
 from dhtt_batch.template import build_template
 from dhtt_batch.testing import fill_template
-from dhtt_batch.xlsx.cells import column_letters, column_number
+from dhtt_batch.validate import ValidationResult
+from dhtt_batch.xlsx.cells import column_letters, column_number, parse_ref
+from dhtt_batch.xlsx.package import sheet_parts
 
 from .conftest import VALID_INFO, valid_row
 
@@ -31,7 +35,13 @@ Make = Callable[..., Path]
 
 def _finding(cell: str, code: str = "choice", sheet: str = "a_HCM") -> Finding:
     return make_finding(
-        code, "x.xlsx", sheet=sheet, cell=cell, column="Cột", value="giá trị <&>", expected="Nam"
+        code,
+        "x.xlsx",
+        sheet=sheet,
+        cell=parse_ref(cell),
+        column="Cột",
+        value="giá trị <&>",
+        expected="Nam",
     )
 
 
@@ -78,7 +88,7 @@ def test_unchanged_parts_are_kept_byte_for_byte(make_workbook: Make, tmp_path: P
             if info.filename in changed or "sheet" in info.filename:
                 continue
             assert after.read(info.filename) == before.read(info.filename), info.filename
-        marked = _sheet_parts(before)["a_HCM"]
+        marked = sheet_parts(before)["a_HCM"]
         untouched = [
             n
             for n in before.namelist()
@@ -99,7 +109,8 @@ def test_returned_feedback_copy_is_left_to_the_openpyxl_path(
     assert data is not None
     returned = tmp_path / "returned.xlsx"
     returned.write_bytes(data)
-    assert patched_copy(returned, [_finding("D9")]) is None
+    with pytest.raises(Unsupported, match="returned feedback copy"):
+        patched_copy(returned, [_finding("D9")])
 
 
 @pytest.fixture(scope="module")
@@ -118,7 +129,7 @@ def filled(tmp_path_factory: pytest.TempPathFactory, campaign: Campaign, specs: 
     )
 )
 def test_any_set_of_cells_is_marked_and_rows_stay_in_order(
-    filled: Path, places: set[tuple[int, int]]
+    filled: Path, specs: SpecSet, places: set[tuple[int, int]]
 ) -> None:
     refs = [f"{column_letters(col)}{row}" for col, row in sorted(places)]
     data = patched_copy(filled, [_finding(r) for r in refs])
@@ -127,9 +138,12 @@ def test_any_set_of_cells_is_marked_and_rows_stay_in_order(
     for ref in refs:
         assert sheet[ref].fill.fgColor.rgb == "FFFFC7CE", ref
         assert sheet[ref].comment is not None
+        # A cell created by the patch shows what the column showed: a data column unlocked.
+        within = column_number(ref.rstrip("0123456789")) <= len(specs.criterion("a_HCM").columns)
+        assert sheet[ref].protection.locked is not within, ref
     # Excel refuses rows, or cells within a row, out of order or repeated.
     with zipfile.ZipFile(io.BytesIO(data)) as zf:
-        xml = zf.read(_sheet_parts(zf)["a_HCM"]).decode()
+        xml = zf.read(sheet_parts(zf)["a_HCM"]).decode()
     rows = [int(n) for n in re.findall(r'<row r="(\d+)"', xml)]
     assert rows == sorted(set(rows))
     for body in re.findall(r"<row\b[^>]*>(.*?)</row>", xml, re.S):
@@ -146,3 +160,84 @@ def test_comments_drawing_goes_before_the_sheets_own_extension_list() -> None:
     assert xml[_legacy_drawing_position(xml) :].startswith('<extLst><ext uri="y"/>')
     plain = '<worksheet xmlns="m"><sheetData/><pageMargins/><tableParts count="0"/></worksheet>'
     assert plain[_legacy_drawing_position(plain) :].startswith("<tableParts")
+
+
+def test_every_fallback_to_openpyxl_says_why(
+    make_workbook: Make, tmp_path: Path, check: Callable[..., ValidationResult]
+) -> None:
+    """The fast patch refuses what it does not handle with a reason, and the copy made the
+    slower way carries it (merge writes it into the manifest)."""
+    source = make_workbook(rows={"a_HCM": [valid_row(gioi_tinh=None)]})
+    (first,) = write_all_feedback(check(source), tmp_path / "one")
+    assert (first.via, first.reason) == ("patch", "")
+    (second,) = write_all_feedback(check(first.path), tmp_path / "two")
+    assert second.via == "openpyxl"
+    assert second.reason == "a returned feedback copy: its old marks must be cleared"
+    assert second.to_dict("feedback") == {
+        "path": f"feedback/{second.path.name}",
+        "via": "openpyxl",
+        "reason": "a returned feedback copy: its old marks must be cleared",
+    }
+
+
+def _edit_package(source: Path, target: Path, edit: Callable[[str, str], str]) -> Path:
+    with zipfile.ZipFile(source) as zin, zipfile.ZipFile(target, "w") as zout:
+        for info in zin.infolist():
+            data = zin.read(info.filename)
+            if info.filename.endswith(".xml"):
+                data = edit(info.filename, data.decode()).encode()
+            zout.writestr(info.filename, data)
+    return target
+
+
+def _selected_tabs(data: bytes) -> list[str]:
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        parts = sheet_parts(zf)
+        return [
+            name
+            for name, part in parts.items()
+            if re.search(r'tabSelected="(1|true)"', zf.read(part).decode())
+        ]
+
+
+def test_a_tab_libreoffice_selected_is_unselected_too(
+    filled: Path, tmp_path: Path, specs: SpecSet
+) -> None:
+    """LibreOffice writes tabSelected="true": left as is, Excel opens two tabs grouped and
+    whatever the clerk types lands on both sheets."""
+    with zipfile.ZipFile(filled) as zf:
+        info_part = sheet_parts(zf)[specs.info.name]
+    saved_by_lo = _edit_package(
+        filled,
+        tmp_path / "lo.xlsx",
+        lambda name, xml: (
+            xml.replace("<sheetView ", '<sheetView tabSelected="true" ')
+            if name == info_part
+            else xml
+        ),
+    )
+    assert len(_selected_tabs(saved_by_lo.read_bytes())) == 1
+    data = patched_copy(saved_by_lo, [_finding(f"D{FIRST_DATA_ROW}")])
+    assert _selected_tabs(data) == [FIXES_SHEET]
+
+
+def test_a_sheet_named_like_the_fixes_sheet_in_other_case_is_not_doubled(
+    make_workbook: Make, tmp_path: Path
+) -> None:
+    """Excel compares sheet names ignoring case: "LỖI CẦN SỬA" beside "Lỗi cần sửa" is a
+    duplicate name, which Excel repairs by dropping a sheet."""
+
+    def renamed(wb: openpyxl.Workbook) -> None:
+        wb.create_sheet("LỖI CẦN SỬA")["A1"] = "danh sách cũ"
+
+    source = make_workbook(edit=renamed)
+    with pytest.raises(Unsupported):  # openpyxl's turn
+        patched_copy(source, [_finding(f"D{FIRST_DATA_ROW}")])
+    target = tmp_path / "copy.xlsx"
+    write_with_openpyxl(
+        Submission(0, source, source.name, sha256="x", format="xlsx"),
+        [_finding(f"D{FIRST_DATA_ROW}")],
+        target,
+    )
+    names = [n.casefold() for n in openpyxl.load_workbook(target).sheetnames]
+    assert names.count(FIXES_SHEET.casefold()) == 1

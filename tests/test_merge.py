@@ -21,10 +21,11 @@ from openpyxl import Workbook
 from dhtt_batch.campaign import Campaign
 from dhtt_batch.cli import cli
 from dhtt_batch.formats.consolidated import HEADER_ROW as CONSOLIDATED_HEADER_ROW
+from dhtt_batch.formats.consolidated import read_consolidated
 from dhtt_batch.formats.template_layout import FIRST_DATA_ROW, META_SHEET
 from dhtt_batch.merge import merge_inbox
 from dhtt_batch.outputs.merge_outputs import LOCK_NAME
-from dhtt_batch.spec import SpecSet
+from dhtt_batch.spec import Role, SpecSet
 
 from .conftest import TODAY, VALID_INFO, valid_row
 
@@ -155,29 +156,31 @@ def test_default_keeps_valid_rows_and_strict_rejects_the_file(
 def test_likely_duplicates_across_units(
     make_workbook: Make, campaign: Campaign, runner: CliRunner, tmp_path: Path
 ) -> None:
+    # The same person as the default row, typed in lower case with a double space.
+    spaced_lower = str(valid_row()["ho_ten"]).lower().replace(" ", "  ", 1)
     make_workbook(name="inbox/a.xlsx", unit="HCTC", info=info_for(campaign, "HCTC"))
     make_workbook(
         name="inbox/b.xlsx",
         unit="KT",
         info=info_for(campaign, "KT"),
-        rows={"a_HCM": [valid_row(ho_ten="trần  văn bình")]},
+        rows={"a_HCM": [valid_row(ho_ten=spaced_lower)]},
     )
     manifest = run_merge_cli(runner, tmp_path / "inbox", tmp_path / "out")
     assert [
         (d["name"], d["first"]["unit"], d["second"]["unit"]) for d in manifest["duplicates"]
-    ] == [("trần văn bình", "HCTC", "KT")]
+    ] == [(" ".join(spaced_lower.split()), "HCTC", "KT")]
     wb = openpyxl.load_workbook(tmp_path / "out" / "tong-hop-2025.xlsx")
     row = [c.value for c in wb["Trùng lặp"][CONSOLIDATED_HEADER_ROW + 1]]
-    assert row[:4] == [1, "a_HCM", "trần văn bình", 1984]
+    assert row[:4] == [1, "a_HCM", " ".join(spaced_lower.split()), valid_row()["nam_sinh"]]
 
 
 def test_consolidated_workbook_reads_back_consistent(
-    make_workbook: Make, campaign: Campaign, runner: CliRunner, tmp_path: Path
+    make_workbook: Make, campaign: Campaign, specs: SpecSet, runner: CliRunner, tmp_path: Path
 ) -> None:
     make_workbook(
         name="inbox/a.xlsx",
         unit="KT",
-        info=info_for(campaign, "KT"),
+        info=info_for(campaign, "KT", nguoi_lap="Phan Thị Thu", dien_thoai="0912 345 678"),
         rows={
             "a_HCM": [
                 valid_row(ho_ten="Trần Văn Bình"),
@@ -227,8 +230,27 @@ def test_consolidated_workbook_reads_back_consistent(
     assert totals[-1] == manifest["totals"]["rows_accepted"]
     assert totals[-1] == sum(wb[s].max_row - top for s in ("a_HCM", "b_CCHC", "c_CDS"))
     assert len(summary._charts) == 1
-    status = {r[1].value: r[3].value for r in wb["Tình hình nộp"].iter_rows(min_row=top + 1)}
+    status_sheet = wb["Tình hình nộp"]
+    status = {r[1].value: r[3].value for r in status_sheet.iter_rows(min_row=top + 1)}
     assert status["KT"] == "Hợp lệ" and status["THCB"] == "Chưa nộp"
+    # Whom to call about each unit's file: its information sheet, beside its status.
+    headers = [c.value for c in status_sheet[top]]
+    assert headers[4:6] == ["Người lập biểu", "Điện thoại"]
+    contacts = {
+        r[1].value: (r[4].value, r[5].value) for r in status_sheet.iter_rows(min_row=top + 1)
+    }
+    assert contacts["KT"] == ("Phan Thị Thu", "0912 345 678")
+    assert contacts["HCTC"] == (VALID_INFO["nguoi_lap"], VALID_INFO["dien_thoai"])
+    assert contacts["THCB"] == (None, None)
+    read_back = {
+        u.code: u.contact
+        for u in read_consolidated(tmp_path / "out" / "tong-hop-2025.xlsx", specs).units
+    }
+    assert read_back["KT"] == {
+        Role.CONTACT_NAME: "Phan Thị Thu",
+        Role.CONTACT_PHONE: "0912 345 678",
+    }
+    assert read_back["THCB"] == {}
     meta = {r[0].value: r[1].value for r in wb[META_SHEET].iter_rows() if r[0].value != "input"}
     assert meta["period_id"] == "2025" and meta["campaign_id"] == campaign.id
     inputs = [r for r in wb[META_SHEET].iter_rows(values_only=True) if r[0] == "input"]
@@ -417,3 +439,24 @@ def test_outputs_inside_the_inbox_are_not_read_back(
     assert (out / "feedback" / "th-phan-hoi.xlsx").exists()
     assert [Path(f["path"]).name for f in second["files"]] == ["th.xlsx"]
     assert second["totals"] == first["totals"]
+
+
+def test_the_summary_names_files_that_count_for_no_unit(
+    make_workbook: Make, runner: CliRunner, tmp_path: Path
+) -> None:
+    """An attachment that is no spreadsheet is named, with its reason, and gets no feedback
+    copy (there is nothing of the unit's to mark)."""
+    make_workbook(name="inbox/th.xlsx")
+    (tmp_path / "inbox" / "cong-van.pdf").write_bytes(b"%PDF-1.4\n%%EOF\n")
+    result = runner.invoke(
+        cli, ["merge", str(tmp_path / "inbox"), "-o", str(tmp_path / "out")], catch_exceptions=False
+    )
+    assert result.exit_code == 0
+    assert (
+        "  Tệp không đọc được: cong-van.pdf — Tệp không phải bảng tính Excel hoặc LibreOffice "
+        "(nội dung là tệp PDF). Hãy gửi biểu mẫu .xlsx đã điền.\n" in result.stderr
+    )
+    assert "Tệp phản hồi gửi đơn vị" not in result.stderr
+    assert not (tmp_path / "out" / "feedback").exists() or not any(
+        (tmp_path / "out" / "feedback").iterdir()
+    )

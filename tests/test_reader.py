@@ -15,16 +15,17 @@ import pytest
 from openpyxl import Workbook
 
 from dhtt_batch.campaign import load_campaign
-from dhtt_batch.findings import Report
 from dhtt_batch.formats.template_layout import META_SHEET
 from dhtt_batch.validate import ValidationResult
+
+from .conftest import flatten
 
 Make = Callable[..., Path]
 Check = Callable[..., ValidationResult]
 
 
 def file_codes(result: ValidationResult) -> list[list[object]]:
-    return Report([f for f in result.findings if f.sheet is None]).flatten(["code", "severity"])
+    return flatten([f for f in result.findings if f.sheet is None], ["code", "severity"])
 
 
 def rewrite_zip(

@@ -17,7 +17,7 @@ from click.testing import CliRunner
 
 from dhtt_batch.cli import cli
 
-from .conftest import SAMPLE_REGISTER, soffice
+from .conftest import SAMPLE_REGISTER, pdf_page_texts, soffice
 
 CRITERIA = {
     "a_HCM": "Học tập và làm theo tư tưởng, đạo đức, phong cách Hồ Chí Minh",
@@ -87,9 +87,11 @@ def make_report(runner: CliRunner, db: str, target: Path, campaign: Path = FINAL
 
 
 def test_final_report_figures_equal_an_independent_count_of_the_workbooks(
-    runner: CliRunner, register_db: str, tmp_path: Path
+    runner: CliRunner, register_db: str, tmp_path: Path, office_check: Any
 ) -> None:
-    document = make_report(runner, register_db, tmp_path / "bao-cao-tong-ket.docx")
+    target = tmp_path / "bao-cao-tong-ket.docx"
+    document = make_report(runner, register_db, target)
+    office_check(target)
     count = independent_count()
     years = [2021, 2022, 2023, 2024, 2025]
     by_year = table_with(document, "Tiêu chí")
@@ -114,6 +116,12 @@ def test_final_report_figures_equal_an_independent_count_of_the_workbooks(
     assert "Đơn vị chưa đăng ký điển hình trong giai đoạn: Trung tâm Tin học - Công báo." in text
     assert "DANH SÁCH ĐIỂN HÌNH TIÊN TIẾN TIÊU BIỂU GIAI ĐOẠN 2021 – 2025" in text
     assert "Tổng kết phong trào xây dựng và nhân rộng điển hình tiên tiến giai đoạn" in text
+    # The opening sentence cites the plan as the annual report does ([report] plan_*).
+    assert (
+        "Thực hiện Kế hoạch số \u00a0\u00a0\u00a0\u00a0\u00a0\u00a0/KH-VPUBND năm 2022 về xây dựng "
+        "và nhân rộng điển hình tiên tiến giai đoạn 2021 – 2025, Văn phòng UBND tỉnh Quảng Bình "
+        "báo cáo tổng kết giai đoạn (từ năm 2021 đến năm 2025) như sau:"
+    ) in text
     assert len(document.inline_shapes) == 1  # the chart 2021 → 2025
 
 
@@ -212,6 +220,12 @@ def test_the_pdf_review_renders_with_its_appendix(runner: CliRunner, tmp_path: P
     ).stdout
     assert "PHỤ LỤC" in text and "Phạm Thị Hồng Lê" in text
     assert "Lê Thị Mỹ Linh" in text and "DANH SÁCH ĐIỂN HÌNH TIÊN TIẾN TIÊU BIỂU" in text
+    # The closing paragraph, Nơi nhận and the signature share a page (the annual report's frame).
+    pages = pdf_page_texts(target)
+    closing = [n for n, page in enumerate(pages) if "Trên đây là báo cáo tổng kết" in page]
+    assert len(closing) == 1
+    for part in ("Nơi nhận:", "KT. CHÁNH VĂN PHÒNG", "Phạm Thị Hồng Lê"):
+        assert part in pages[closing[0]], part
 
 
 def test_db_without_register_is_a_usage_error(runner: CliRunner, tmp_path: Path) -> None:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from datetime import date
+from html import unescape
 from pathlib import Path
 
 import docx
@@ -11,9 +13,12 @@ import openpyxl
 import pytest
 from click.testing import CliRunner
 
+from dhtt_batch.campaign import default_campaign_path
 from dhtt_batch.cli import cli
 from dhtt_batch.formats.consolidated import HEADER_ROW as CONSOLIDATED_HEADER_ROW
-from dhtt_batch.report.context import vn_number
+from dhtt_batch.formats.consolidated import read_consolidated
+from dhtt_batch.report.context import vn_date, vn_number
+from dhtt_batch.spec import Role, SpecSet
 
 from .conftest import VALID_INFO, soffice, valid_row
 
@@ -28,6 +33,20 @@ def merged(merged_samples: Path) -> Path:
 @pytest.fixture(scope="module")
 def report_docx(merged: Path) -> docx.document.Document:
     return docx.Document(str(merged / "bao-cao-2025.docx"))
+
+
+@pytest.fixture(scope="module")
+def report_html(merged: Path, tmp_path_factory: pytest.TempPathFactory) -> str:
+    target = tmp_path_factory.mktemp("html") / "bc.html"
+    args = ["report", str(merged / "tong-hop-2025.xlsx"), "-o", str(target)]
+    assert CliRunner().invoke(cli, args, catch_exceptions=False).exit_code == 0
+    return target.read_text(encoding="utf-8")
+
+
+def html_text(html: str) -> str:
+    """The text a reader sees: markup, styles and the embedded chart dropped."""
+    body = html.split("<body>", 1)[1]
+    return unescape(re.sub(r"<[^>]+>", " ", body))
 
 
 def texts(document: docx.document.Document) -> list[str]:
@@ -71,7 +90,33 @@ def test_blocks_of_the_administrative_format_in_order(report_docx: docx.document
         assert found is not None, f"{wanted!r} missing or out of order"
         position = found
     date_line = next(line for line in lines if line.startswith("Quảng Bình, ngày"))
-    assert re.fullmatch(r"Quảng Bình, ngày \d{2} tháng \d{2} năm \d{4}", date_line)
+    assert re.fullmatch(r"Quảng Bình, ngày \d{2} tháng (0[12]|[3-9]|1[0-2]) năm \d{4}", date_line)
+
+
+@pytest.mark.parametrize(
+    ("day", "expected"),
+    [
+        (date(2027, 3, 5), ("05", "3", "2027")),
+        (date(2027, 2, 15), ("15", "02", "2027")),
+        (date(2027, 1, 9), ("09", "01", "2027")),
+        (date(2027, 10, 1), ("01", "10", "2027")),
+        (date(2027, 12, 25), ("25", "12", "2027")),
+    ],
+)
+def test_date_has_a_leading_zero_only_before_days_under_10_and_months_1_2(
+    day: date, expected: tuple[str, str, str]
+) -> None:
+    numbers = vn_date(day)
+    assert (numbers["day"], numbers["month"], numbers["year"]) == expected
+
+
+def table_with(document: docx.document.Document, *header: str) -> list[list[str]]:
+    """The rows (cell texts) of the table whose first row starts with `header`."""
+    for table in document.tables:
+        rows = [[c.text for c in row.cells] for row in table.rows]
+        if rows and rows[0][: len(header)] == list(header):
+            return rows
+    raise AssertionError(f"no table headed {header}")
 
 
 def test_page_size_margins_fonts_and_page_numbers(report_docx: docx.document.Document) -> None:
@@ -105,8 +150,7 @@ def test_figures_equal_the_workbook(merged: Path, report_docx: docx.document.Doc
             for r in range(CONSOLIDATED_HEADER_ROW + 1, ws.max_row + 1)
         ]
         counts.append([kinds.count("Tập thể"), kinds.count("Cá nhân"), len(kinds)])
-    table = report_docx.tables[1]
-    rows = [[c.text for c in row.cells] for row in table.rows]
+    rows = table_with(report_docx, "STT", "Tiêu chí")
     assert rows[0] == ["STT", "Tiêu chí", "Tập thể", "Cá nhân", "Tổng"]
     assert [[int(x) for x in r[2:]] for r in rows[1:4]] == counts
     assert rows[4][2:] == [vn_number(sum(c[i] for c in counts)) for i in range(3)]
@@ -116,22 +160,54 @@ def test_figures_equal_the_workbook(merged: Path, report_docx: docx.document.Doc
     assert len(report_docx.inline_shapes) == 1  # the chart
 
 
-def test_appendix_lists_every_proposed_exemplar(
-    merged: Path, report_docx: docx.document.Document
+def test_criteria_are_named_not_coded(
+    report_docx: docx.document.Document, report_html: str, specs: SpecSet
 ) -> None:
-    wb = openpyxl.load_workbook(merged / "tong-hop-2025.xlsx")
-    proposed = 0
-    for sheet in ("a_HCM", "b_CCHC", "c_CDS"):
-        ws = wb[sheet]
-        header = [c.value for c in ws[CONSOLIDATED_HEADER_ROW]]
-        column = header.index("Hình thức đề nghị") + 1
-        proposed += sum(
-            1
-            for r in range(CONSOLIDATED_HEADER_ROW + 1, ws.max_row + 1)
-            if ws.cell(row=r, column=column).value not in (None, "Chưa đề nghị")
-        )
-    appendix = report_docx.tables[-1]
-    assert [c.text for c in appendix.rows[0].cells] == [
+    labels = [s.label for s in specs.criteria]
+    assert table_with(report_docx, "STT", "Đơn vị", labels[0])[0] == [
+        "STT",
+        "Đơn vị",
+        *labels,
+        "Tổng",
+    ]
+    for text in ("\n".join(texts(report_docx)), html_text(report_html)):
+        for spec in specs.criteria:
+            assert spec.name not in text
+
+
+def test_per_unit_table_ends_with_its_totals(
+    merged: Path, report_docx: docx.document.Document, specs: SpecSet
+) -> None:
+    rows = table_with(report_docx, "STT", "Đơn vị", specs.criteria[0].label)
+    body, total = rows[1:-1], rows[-1]
+    assert len(body) == 10 and total[:2] == ["", "Tổng cộng"]
+    sums = [sum(int(r[col]) for r in body) for col in range(2, len(total))]
+    assert [int(x) for x in total[2:]] == sums
+    data = read_consolidated(merged / "tong-hop-2025.xlsx", specs)
+    assert sums[-1] == sum(len(records) for records in data.rows.values())
+    criteria = table_with(report_docx, "STT", "Tiêu chí")
+    assert total[2:] == [r[4] for r in criteria[1:-1]] + [criteria[-1][4]]
+
+
+def _proposed(merged: Path, specs: SpecSet) -> dict[str, list[tuple[str, str]]]:
+    """(name, kind) of every proposed exemplar in the workbook, by criterion label."""
+    data = read_consolidated(merged / "tong-hop-2025.xlsx", specs)
+    found = {}
+    for spec in specs.criteria:
+        proposal = spec.role(Role.PROPOSAL)
+        found[spec.label] = [
+            (str(r[spec.key(Role.NAME)]), str(r[spec.key(Role.KIND)]))
+            for r in data.rows[spec.name]
+            if r.get(proposal.key) not in (None, proposal.value("none"))
+        ]
+    return found
+
+
+def test_appendix_is_grouped_by_criterion_then_collectives_before_individuals(
+    merged: Path, report_docx: docx.document.Document, specs: SpecSet
+) -> None:
+    rows = table_with(report_docx, "STT", "Tên tập thể, cá nhân")
+    assert rows[0] == [
         "STT",
         "Tên tập thể, cá nhân",
         "Chức vụ",
@@ -139,7 +215,96 @@ def test_appendix_lists_every_proposed_exemplar(
         "Thành tích",
         "Hình thức đề nghị",
     ]
-    assert len(appendix.rows) - 1 == proposed
+    kind = specs.criteria[0].role(Role.KIND)
+    collective, individual = kind.value("collective"), kind.value("individual")
+    groups: list[tuple[str, list[tuple[str, list[list[str]]]]]] = []
+    for row in rows[1:]:
+        if len(set(row)) == 1:  # a merged row: a criterion or a kind
+            if row[0] in (collective, individual):
+                groups[-1][1].append((row[0], []))
+            else:
+                groups.append((row[0], []))
+        else:
+            groups[-1][1][-1][1].append(row)
+    proposed = _proposed(merged, specs)
+    labels = [s.label for s in specs.criteria if proposed[s.label]]
+    assert [title for title, _ in groups] == [
+        f"{s.criterion}) {s.label}" for s in specs.criteria if proposed[s.label]
+    ]
+    numbers = []
+    for (_, kinds), label in zip(groups, labels, strict=True):
+        titles = [title for title, _ in kinds]
+        assert titles in ([collective, individual], [collective], [individual])
+        listed = [(r[1], title) for title, members in kinds for r in members]
+        assert sorted(listed) == sorted(proposed[label])
+        numbers += [int(r[0]) for _, members in kinds for r in members]
+    assert numbers == list(range(1, sum(len(v) for v in proposed.values()) + 1))
+
+
+def test_opening_names_the_plan_from_the_campaign(report_docx: docx.document.Document) -> None:
+    opening = next(line for line in texts(report_docx) if line.startswith("Thực hiện"))
+    assert opening == (
+        "Thực hiện Kế hoạch số \u00a0\u00a0\u00a0\u00a0\u00a0\u00a0/KH-VPUBND năm 2022 về xây "
+        "dựng và nhân rộng điển hình tiên tiến giai đoạn 2021 - 2025, Văn phòng UBND tỉnh "
+        "Quảng Bình báo cáo kết quả năm 2025 như sau:"
+    )
+
+
+def test_generated_text_uses_vietnamese_quotes(
+    report_docx: docx.document.Document, report_html: str
+) -> None:
+    body = "\n".join(texts(report_docx))
+    assert "Tiêu chí có nhiều điển hình nhất là “Học tập và làm theo" in body
+    for text in (body, html_text(report_html)):
+        assert '"' not in text
+
+
+def test_submissions_table_names_each_units_contact(
+    report_docx: docx.document.Document, report_html: str
+) -> None:
+    rows = table_with(report_docx, "STT", "Đơn vị", "Tình hình nộp")
+    assert rows[0] == ["STT", "Đơn vị", "Tình hình nộp", "Người lập biểu", "Điện thoại"]
+    by_unit = {r[1]: r[2:] for r in rows[1:]}
+    assert len(by_unit) == 10
+    # As the units wrote them on their information sheets (samples/make_samples.py).
+    assert by_unit["Phòng Kinh tế"] == ["Cần sửa", "Trương Văn Lộc", "0232 3822 303"]
+    assert by_unit["Trung tâm Phục vụ hành chính công"] == [
+        "Nộp muộn",
+        "Ngô Thị Diệu",
+        "0232 3822 909",
+    ]
+    assert by_unit["Trung tâm Tin học - Công báo"] == ["Chưa nộp", "", ""]
+    assert "Trương Văn Lộc" in html_text(report_html)
+
+
+def test_dates_and_plan_reference_follow_the_campaign(
+    merged: Path, runner: CliRunner, tmp_path: Path
+) -> None:
+    text = default_campaign_path().read_text(encoding="utf-8")
+    for old, new in (
+        ('date = ""', "date = 2027-03-05"),
+        ('plan_number = ""', 'plan_number = "125"'),
+        ("plan_date = 2022", "plan_date = 2022-02-07"),
+    ):
+        assert old in text
+        text = text.replace(old, new, 1)
+    campaign = tmp_path / "campaign.toml"
+    campaign.write_text(text, encoding="utf-8")
+    target = tmp_path / "bc.docx"
+    args = ["report", "-c", str(campaign), str(merged / "tong-hop-2025.xlsx"), "-o", str(target)]
+    assert runner.invoke(cli, args, catch_exceptions=False).exit_code == 0
+    body = "\n".join(texts(docx.Document(str(target))))
+    assert "Quảng Bình, ngày 05 tháng 3 năm 2027" in body
+    assert "ngày 05/3/2027 của Văn phòng UBND tỉnh Quảng Bình" in body  # the appendix
+    assert "Thực hiện Kế hoạch số 125/KH-VPUBND ngày 07/02/2022 về xây dựng" in body
+    without = text.replace('plan_symbol = "KH-VPUBND"', 'plan_symbol = ""')
+    campaign.write_text(without, encoding="utf-8")
+    assert runner.invoke(cli, args, catch_exceptions=False).exit_code == 0
+    body = "\n".join(texts(docx.Document(str(target))))
+    assert (
+        "Thực hiện Kế hoạch xây dựng và nhân rộng điển hình tiên tiến giai đoạn 2021 - 2025, Văn"
+        in body
+    )
 
 
 def test_html_escapes_markup_from_inputs(

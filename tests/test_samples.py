@@ -31,7 +31,8 @@ def test_every_sample_file_has_the_documented_status(manifest: dict) -> None:
         "HCTC_dang-ky-DHTT-2025.xlsx": ("HCTC", "accepted", 3, 3, 0, 0),
         "Phong Tong hop - DHTT 2025.xlsx": ("TH", "accepted", 2, 2, 0, 0),
         "KT-dhtt-2025.xlsx": ("KT", "partially_accepted", 3, 1, 2, 0),
-        "KGVX_Bieu mau DHTT.xlsx": ("KGVX", "rejected", 1, 0, 1, 0),
+        "KGVX_Bieu mau DHTT.xlsx": ("KGVX", "superseded", 1, 0, 0, 1),
+        "KGVX - ban sua.xlsx": ("KGVX", "accepted", 1, 1, 0, 0),
         "NC_2025.xlsx": ("NC", "accepted", 2, 2, 0, 0),
         "KSTT_DHTT_2025.xls": ("KSTT", "accepted", 1, 1, 0, 0),
         "QTTV-dang-ky.ods": ("QTTV", "accepted", 1, 1, 0, 0),
@@ -41,12 +42,37 @@ def test_every_sample_file_has_the_documented_status(manifest: dict) -> None:
         "cong-van-kem-theo.pdf": (None, "unreadable", 0, 0, 0, 0),
     }
     assert manifest["totals"] == {
-        "files": 11,
-        "rows_read": 17,
-        "rows_accepted": 13,
-        "rows_rejected": 3,
-        "rows_superseded": 1,
+        "files": 12,
+        "rows_read": 18,
+        "rows_accepted": 14,
+        "rows_rejected": 2,
+        "rows_superseded": 2,
     }
+
+
+def test_every_version_is_ordered_and_credited_by_the_documented_evidence(manifest: dict) -> None:
+    files = {Path(f["path"]).name: f for f in manifest["files"]}
+    # The same-day pair, no e-mail record: the workbooks' own saved times.
+    assert files["KGVX - ban sua.xlsx"]["received_at"] == "2025-12-12T15:00:00+07:00"
+    assert files["KGVX_Bieu mau DHTT.xlsx"]["received_at"] == "2025-12-12T09:00:00+07:00"
+    assert {
+        files[n]["received_from"] for n in ("KGVX - ban sua.xlsx", "KGVX_Bieu mau DHTT.xlsx")
+    } == {"saved"}
+    # LibreOffice's own saved times in .xls (OLE summary) and .ods (meta.xml).
+    assert files["KSTT_DHTT_2025.xls"]["received_at"] == "2025-12-09T15:00:00+07:00"
+    assert files["QTTV-dang-ky.ods"]["received_at"] == "2025-12-11T10:00:00+07:00"
+    # The forwarded template: credited to the unit that chose itself and sent it.
+    forwarded = files["Phong Tong hop - DHTT 2025.xlsx"]
+    assert (forwarded["unit"], forwarded["unit_from"]) == ("TH", "info_sheet+sender")
+    # Feedback copies: the .ods one stays .ods; each says how it was made.
+    copies = {n: f["feedback"] for n, f in files.items() if f["feedback"]}
+    assert {n: c["via"] for n, c in copies.items()} == {
+        "KT-dhtt-2025.xlsx": "patch",
+        "NC_2025.xlsx": "patch",
+        "PVHCC.xlsx": "patch",
+        "QTTV-dang-ky.ods": "ods",
+    }
+    assert copies["QTTV-dang-ky.ods"]["path"] == "feedback/QTTV-dang-ky-phan-hoi.ods"
 
 
 def test_every_roster_unit_has_the_documented_status(manifest: dict) -> None:
@@ -54,7 +80,7 @@ def test_every_roster_unit_has_the_documented_status(manifest: dict) -> None:
         "HCTC": "valid",
         "TH": "valid",
         "KT": "needs_fixes",
-        "KGVX": "needs_fixes",
+        "KGVX": "valid",
         "NC": "valid",
         "KSTT": "valid",
         "QTTV": "valid",
@@ -77,7 +103,10 @@ def test_every_planted_mistake_is_found_at_its_cell(manifest: dict) -> None:
         ("KGVX_Bieu mau DHTT.xlsx", "a_HCM", "E8", "type_year"),
         ("KGVX_Bieu mau DHTT.xlsx", "a_HCM", "P8", "date_as_text"),
         ("KGVX_Bieu mau DHTT.xlsx", "a_HCM", "Q8", "choice"),
+        ("KGVX_Bieu mau DHTT.xlsx", None, None, "superseded"),
+        ("Phong Tong hop - DHTT 2025.xlsx", None, None, "unit_mismatch"),
         ("NC_2025.xlsx", "a_HCM", "C11", "legacy_encoding"),
+        ("QTTV-dang-ky.ods", "a_HCM", "Q8", "choice_normalized"),
         ("TCD_lan1.xlsx", "a_HCM", "D8", "blank_when"),
         ("TCD_lan1.xlsx", None, None, "superseded"),
         ("PVHCC.xlsx", None, None, "late"),

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from dhtt_batch.spec import RelativeYear, SpecError, SpecSet, load_specs
+from dhtt_batch.spec import RelativeYear, Role, SpecError, SpecSet, load_specs
 
 
 def test_default_specs_declare_the_info_sheet_and_three_criteria(specs: SpecSet) -> None:
@@ -116,9 +116,58 @@ def _break(directory: Path, filename: str, old: str, new: str) -> None:
         ("a_HCM.yaml", "sheet: a_HCM", "sheet: b_CCHC", "sheet 'b_CCHC' bị trùng."),
         (
             "a_HCM.yaml",
+            "sheet: a_HCM",
+            "sheet: a/HCM",
+            "schemas/a_HCM.yaml: tên sheet 'a/HCM' không dùng được trong Excel",
+        ),
+        (
+            "c_CDS.yaml",
+            "sheet: c_CDS",
+            "sheet: Công nghệ thông tin và chuyển đổi số",
+            "tên sheet 'Công nghệ thông tin và chuyển đổi số' không dùng được trong Excel",
+        ),
+        (
+            "a_HCM.yaml",
             "    width: 22\n    help: Mức",
             "    widht: 22\n    help: Mức",
             "cột 'muc_do_hoan_thanh': khóa không hợp lệ: widht.",
+        ),
+        (
+            "_common.yaml",
+            "    role: name\n",
+            "",
+            "schemas/a_HCM.yaml: thiếu cột có vai trò 'name' (role: name).",
+        ),
+        (
+            "a_HCM.yaml",
+            "    role: spread\n",
+            "    role: note\n",
+            "schemas/a_HCM.yaml: vai trò 'note' được gán cho hai cột ('pham_vi_lan_toa' và "
+            "'ghi_chu').",
+        ),
+        (
+            "_common.yaml",
+            "    role: gender\n",
+            "    role: sex\n",
+            "cột 'gioi_tinh': vai trò 'sex' không hợp lệ",
+        ),
+        (
+            "_common.yaml",
+            "role_values: {collective: Tập thể, individual: Cá nhân}",
+            "role_values: {collective: Tập thể, individual: Cá-nhân}",
+            "cột 'doi_tuong': role_values 'individual: Cá-nhân' không có trong lựa chọn.",
+        ),
+        (
+            "_common.yaml",
+            "role_values: {none: Chưa đề nghị}",
+            "role_values: {nothing: Chưa đề nghị}",
+            "cột 'hinh_thuc_de_nghi': vai trò 'proposal' cần 'role_values' với none.",
+        ),
+        (
+            "info.yaml",
+            "    role: unit\n",
+            "",
+            "schemas/info.yaml: thiếu cột có vai trò 'unit' (role: unit).",
         ),
     ],
 )
@@ -135,3 +184,16 @@ def test_missing_sheet_file_is_named(schemas_copy: Path) -> None:
     (schemas_copy / "c_CDS.yaml").unlink()
     with pytest.raises(SpecError, match="schemas/c_CDS.yaml: không tìm thấy tệp."):
         load_specs(schemas_copy)
+
+
+def test_roles_name_the_columns_code_relies_on(specs: SpecSet) -> None:
+    for sheet in specs.criteria:
+        assert sheet.key(Role.NAME) == "ho_ten"
+        kind = sheet.role(Role.KIND)
+        assert (kind.value("collective"), kind.value("individual")) == ("Tập thể", "Cá nhân")
+        assert sheet.is_collective("Tập thể") and sheet.is_individual("Cá nhân")
+        assert sheet.role(Role.PROPOSAL).value("none") == "Chưa đề nghị"
+        assert Role.ROW_NUMBER not in {c.role for c in sheet.data_columns}
+    assert specs.criterion("a").by_role(Role.SPREAD) is not None
+    assert specs.criterion("b").by_role(Role.SPREAD) is None
+    assert specs.info.key(Role.DATE_MADE) == "ngay_lap"

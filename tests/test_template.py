@@ -82,6 +82,15 @@ def test_every_choice_column_offers_exactly_the_spec_choices(
             assert dv.showInputMessage and dv.prompt == col.help[:250]
 
 
+def test_list_validations_are_stored_as_excel_stores_them(wb: openpyxl.Workbook) -> None:
+    """Excel writes <formula1>'_DanhMuc'!$B$2:$B$3</formula1>, never with a leading "="."""
+    lists = [
+        dv for ws in wb.worksheets for dv in ws.data_validations.dataValidation if dv.type == "list"
+    ]
+    assert lists
+    assert [dv.formula1 for dv in lists if dv.formula1.startswith("=")] == []
+
+
 def _letter(specs: SpecSet, sheet: str, key: str) -> str:
     return get_column_letter(specs.criterion(sheet).keys.index(key) + 1)
 
@@ -106,17 +115,23 @@ def test_conditional_formatting_marks_required_and_conditional_cells(
         str(rng.sqref): [r.formula[0] for r in rules]
         for rng, rules in ws.conditional_formatting._cf_rules.items()
     }
-    assert formulas["D8:D1007"] == [
-        'AND($B8="Cá nhân",ISBLANK(D8))',
-        'AND($B8="Tập thể",NOT(ISBLANK(D8)))',
+    # From the column-number row down: a row inserted above or below the example inherits
+    # the rules (Excel and LibreOffice extend a range when a row is inserted inside it).
+    assert formulas["D6:D1007"] == [
+        'AND($B6="Cá nhân",ISBLANK(D6))',
+        'AND($B6="Tập thể",NOT(ISBLANK(D6)))',
     ]
-    assert formulas["C8:C1007"] == [f"AND(COUNTA($B8:${last}8)>0,ISBLANK(C8))"]
-    assert formulas[f"{so_qd}8:{so_qd}1007"] == [
-        f"AND(NOT(ISBLANK(${ngay_qd}8)),ISBLANK({so_qd}8))"
+    assert formulas["C6:C1007"] == [f"AND(COUNTA($B6:${last}6)>0,ISBLANK(C6))"]
+    assert formulas[f"{so_qd}6:{so_qd}1007"] == [
+        f"AND(NOT(ISBLANK(${ngay_qd}6)),ISBLANK({so_qd}6))"
     ]
+    # The example row looks like an example by a rule on its marker, not by its cells' style.
+    assert formulas[f"A6:{last}1007"] == ['$A6="Ví dụ"']
 
 
-def test_headers_locked_data_free_and_rows_insertable(wb: openpyxl.Workbook) -> None:
+def test_headers_locked_data_free_and_rows_insertable(
+    wb: openpyxl.Workbook, specs: SpecSet
+) -> None:
     ws = wb["b_CCHC"]
     assert ws.protection.sheet is True
     assert ws.protection.insertRows is False and ws.protection.deleteRows is False
@@ -125,6 +140,16 @@ def test_headers_locked_data_free_and_rows_insertable(wb: openpyxl.Workbook) -> 
     assert ws.column_dimensions["C"].protection.locked is False
     assert ws.column_dimensions["J"].protection.locked is False
     assert ws.cell(row=HEADER_ROW - 1, column=1).protection.locked is True
+    # The column-number and example rows are styled like data rows (unlocked, no fill): both
+    # Excel and LibreOffice copy the row above into an inserted row.
+    for row in (NUMBER_ROW, EXAMPLE_ROW):
+        for col in (1, 3, 10):
+            cell = ws.cell(row=row, column=col)
+            assert cell.protection.locked is False, cell.coordinate
+            assert cell.fill.fill_type is None and not cell.font.i, cell.coordinate
+    decided = ws[f"{_letter(specs, 'b', 'ngay_quyet_dinh')}{EXAMPLE_ROW}"]
+    assert decided.number_format == "DD/MM/YYYY"
+    assert _validation_for(ws, f"B{NUMBER_ROW}") is not None
 
 
 def test_metadata_round_trip(
@@ -144,7 +169,7 @@ def test_metadata_round_trip(
     assert parse_meta([[k, v] for k, v in meta.rows()]) == meta
 
 
-def test_per_unit_template_prefills_and_locks_the_unit(
+def test_per_unit_template_prefills_the_unit_and_leaves_it_choosable(
     tmp_path: Path, campaign: Campaign, specs: SpecSet
 ) -> None:
     unit = campaign.units[2]
@@ -154,7 +179,9 @@ def test_per_unit_template_prefills_and_locks_the_unit(
     info = wb[specs.info.name]
     labels = {info.cell(row=r, column=1).value: info.cell(row=r, column=2) for r in range(1, 15)}
     assert labels["Đơn vị (*)"].value == unit.name
-    assert labels["Đơn vị (*)"].protection.locked is True
+    # A forwarded copy's new owner picks their own unit from the same list.
+    assert labels["Đơn vị (*)"].protection.locked is False
+    assert _validation_for(info, labels["Đơn vị (*)"].coordinate).type == "list"
     assert labels["Kỳ báo cáo (*)"].value == campaign.period.label
     assert labels["Người lập biểu (*)"].protection.locked is False
     meta = {r[0].value: r[1].value for r in wb[META_SHEET].iter_rows()}

@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 
 from dhtt_batch.reader import read_workbook
 from dhtt_batch.xlsx.parts import BarChart, Style
+from dhtt_batch.xlsx.printing import A3, Page
 from dhtt_batch.xlsx.stream import Cell, Layout, Workbook
 
 STYLES = {
@@ -96,10 +97,18 @@ def test_named_styles_reach_the_cells(tmp_path: Path) -> None:
     assert not ws["B2"].font.b
 
 
+def test_an_empty_cell_given_a_style_is_written_with_it(tmp_path: Path) -> None:
+    """Outside a table body too: a small table's empty cells keep their borders."""
+    target = save(tmp_path, S=[[Cell("", "header"), Cell(None, "header"), "", None, "x"]])
+    ws = openpyxl.load_workbook(target)["S"]
+    assert ws["A1"].border.left.style == "thin" and ws["B1"].border.left.style == "thin"
+    assert ws["A1"].value is None and ws["C1"].border.left.style is None
+
+
 def test_layout_frozen_header_filter_print_setup_hidden_sheet(tmp_path: Path) -> None:
     wb = Workbook(STYLES)
     wb.add_sheet(
-        "Bảng 'A'",
+        "Bảng 'A' 2025",
         [["Tiêu đề"], ["STT", "Tên"], [1, "An"], [2, "Bình"]],
         Layout(
             [6, 30],
@@ -115,7 +124,7 @@ def test_layout_frozen_header_filter_print_setup_hidden_sheet(tmp_path: Path) ->
     target = tmp_path / "out.xlsx"
     wb.save(str(target))
     book = openpyxl.load_workbook(target)
-    ws = book["Bảng 'A'"]
+    ws = book["Bảng 'A' 2025"]
     assert ws.freeze_panes == "A3" and ws.auto_filter.ref == "A2:B4"
     assert ws.column_dimensions["B"].width == 30 and ws.row_dimensions[2].height == 45
     assert ws.page_setup.orientation == "landscape" and int(ws.page_setup.paperSize) == 9
@@ -174,3 +183,82 @@ def test_any_text_and_numbers_round_trip(
         for c, value in enumerate(row):
             got = values[r][c] if r < len(values) and c < len(values[r]) else ""
             assert got == ("" if value is None else value)
+
+
+def test_sheet_names_are_made_valid_and_unique_ignoring_case(tmp_path: Path) -> None:
+    wb = Workbook()
+    long = "Tiêu chí: cải cách hành chính [2025]"
+    names = [
+        wb.add_sheet(name, [["x"]])
+        for name in (long, long, "a/b\\c?*", "'Ghi chú'", "history", "TỔNG HỢP", "tổng hợp")
+    ]
+    assert names == [
+        "Tiêu chí- cải cách hành chính -",
+        "Tiêu chí- cải cách hành chí (2)",
+        "a-b-c--",
+        "Ghi chú",
+        "history-",
+        "TỔNG HỢP",
+        "tổng hợp (2)",
+    ]
+    target = tmp_path / "out.xlsx"
+    wb.save(str(target))
+    assert openpyxl.load_workbook(target).sheetnames == names
+
+
+def test_chart_titles_lose_characters_xml_forbids(tmp_path: Path) -> None:
+    chart = BarChart("Số\x01 lượng\x0b", "Đơn\x1f vị", 3, 2, 2, 3, 5, 6)
+    wb = Workbook()
+    wb.add_sheet("S", [["T"], ["", "A", "B"], ["Tổng", 4, 7]], Layout(chart=chart))
+    target = tmp_path / "out.xlsx"
+    wb.save(str(target))
+    with zipfile.ZipFile(target) as zf:
+        xml = zf.read("xl/charts/chart1.xml").decode()
+    assert "<a:t>Số lượng</a:t>" in xml and "<a:t>Đơn vị</a:t>" in xml
+    openpyxl.load_workbook(target)  # parses
+
+
+def test_cell_text_is_cut_at_32767_utf16_units(tmp_path: Path) -> None:
+    """Excel counts UTF-16 code units: an emoji is two, so 20,000 of them are too many."""
+    emoji, plain = "😀" * 20_000, "a" * 40_000
+    target = save(tmp_path, S=[[emoji, plain, "b" * 32_767]])
+    values = calamine.CalamineWorkbook.from_path(str(target)).get_sheet_by_name("S").to_python()
+    assert [len(v.encode("utf-16-le")) // 2 for v in values[0]] == [32_766, 32_767, 32_767]
+    assert values[0][0] == "😀" * 16_383
+
+
+def test_escaped_characters_count_as_stored(tmp_path: Path) -> None:
+    text = "\x01" * 5_000  # each stored as _x0001_: 35,000 units as written
+    target = save(tmp_path, S=[[text]])
+    value = calamine.CalamineWorkbook.from_path(str(target)).get_sheet_by_name("S").to_python()
+    assert value[0][0] == "\x01" * (32_767 // 7)
+
+
+def test_table_body_styles_every_cell_and_fits_row_heights(tmp_path: Path) -> None:
+    wb = Workbook({**STYLES, "cell": Style(border="808080", wrap=True)})
+    long = "Hoàn thành xuất sắc nhiệm vụ hai năm liền, có hai sáng kiến cấp tỉnh."
+    wb.add_sheet(
+        "S",
+        [["Tiêu đề"], ["STT", "Tên", "Ghi chú"], [1, long], [2, "Ngắn", None], ["ngoài bảng"]],
+        Layout(
+            [6, 12, 10],
+            header_row=2,
+            last_row=4,
+            columns=3,
+            page=Page(A3),
+            title="Danh sách & ghi chú",
+            body_styles=["cell", "cell", "cell"],
+            fit_rows=True,
+        ),
+    )
+    target = tmp_path / "out.xlsx"
+    wb.save(str(target))
+    ws = openpyxl.load_workbook(target)["S"]
+    assert all(
+        ws.cell(row=r, column=c).border.left.style == "thin" for r in (3, 4) for c in (1, 2, 3)
+    )
+    assert ws["A5"].border.left.style is None and ws["B3"].alignment.wrap_text
+    assert ws.row_dimensions[3].height >= 15 * 6 and ws.row_dimensions[4].height is None
+    assert int(ws.page_setup.paperSize) == A3 and ws.page_setup.fitToWidth == 1
+    assert ws.oddHeader.center.text == "Danh sách && ghi chú"  # "&" escaped as a code
+    assert ws.print_title_rows == "$2:$2"

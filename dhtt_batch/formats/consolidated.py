@@ -8,8 +8,9 @@ the same names and header texts the writer uses, so the two sides cannot drift a
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, time
 from pathlib import Path
 from typing import Any
 
@@ -20,10 +21,25 @@ from ..findings import SEVERITY_LABEL
 from ..locate import find_sheet, header_key
 from ..merge import MergeResult
 from ..reader import RawSheet, ReadFailure, read_workbook
-from ..spec import Role, SheetSpec, SpecSet
+from ..spec import ColumnSpec, Role, SheetSpec, SpecSet
 from ..states import PROVENANCE, UNIT, UnitStatus, label, unit_status_from_label
-from ..xlsx.parts import BORDER_RGB, HEADER_RGB, BarChart, Style
+from ..xlsx.parts import BarChart
+from ..xlsx.printing import minimum_width
 from ..xlsx.stream import Cell, Layout, Workbook
+from ..xlsx.table import (
+    BOLD_STYLE,
+    DATE_CELL,
+    DATE_STYLE,
+    NUMBER_CELL,
+    TABLE_STYLES,
+    TEXT_CELL,
+    TOTAL_CELL,
+    TOTAL_NUMBER,
+    Column,
+    add_table,
+    number_column,
+    table_widths,
+)
 from .template_layout import META_SHEET
 
 CONSOLIDATED_KIND = "dhtt-batch-consolidated"
@@ -49,26 +65,12 @@ class ConsolidatedError(Exception):
     """The workbook is not a consolidated workbook, or no longer reads as one (Vietnamese)."""
 
 
-KINDS = ("Tập thể", "Cá nhân")
-WRAP_WIDTH = 24
-HEADER_HEIGHT = 45  # points: three lines of wrapped header text
-DATE_STYLE, WRAP_STYLE = "date", "wrap"
-TITLE_STYLE, HEADER_STYLE, BOLD_STYLE = "title", "header", "bold"
-STYLES = {
-    DATE_STYLE: Style(number_format="DD/MM/YYYY", vertical="top"),
-    WRAP_STYLE: Style(wrap=True, vertical="top"),
-    TITLE_STYLE: Style(bold=True, size=13),
-    HEADER_STYLE: Style(
-        bold=True,
-        font="Times New Roman",
-        fill=HEADER_RGB,
-        border=BORDER_RGB,
-        wrap=True,
-        horizontal="center",
-        vertical="center",
-    ),
-    BOLD_STYLE: Style(bold=True),
-}
+_TYPE_STYLE = {"year": NUMBER_CELL, "integer": NUMBER_CELL, "date": DATE_CELL}
+
+
+def _spec_column(col: ColumnSpec) -> Column:
+    minimum = minimum_width(col.type, col.choices, col.role == Role.NAME)
+    return Column(col.header, col.width, minimum, _TYPE_STYLE.get(col.type, TEXT_CELL))
 
 
 def consolidated_name(result: MergeResult) -> str:
@@ -78,7 +80,7 @@ def consolidated_name(result: MergeResult) -> str:
 def write_consolidated(result: MergeResult, target: Path) -> Path:
     # Streamed: rows go to disk as they are produced, so a province's workbook never holds a
     # million cells in memory (see xlsxstream for why not openpyxl).
-    wb = Workbook(STYLES, date_style=DATE_STYLE)
+    wb = Workbook(TABLE_STYLES, date_style=DATE_STYLE)
     _summary(wb, result)
     for spec in result.specs.criteria:
         _criterion_sheet(wb, spec, result)
@@ -94,119 +96,123 @@ def _table(
     wb: Workbook,
     name: str,
     title: str,
-    headers: list[str],
+    columns: Sequence[Column],
     rows: Iterable[list[Any]],
-    widths: Sequence[float],
     count: int,
     chart: BarChart | None = None,
+    extra: Iterable[list[Any]] = (),
 ) -> None:
-    """Title in row 1, header at HEADER_ROW (frozen, filtered), A4 landscape.
+    add_table(wb, name, title, columns, rows, count, HEADER_ROW, chart, extra)
 
-    Data cells carry no borders (printed gridlines stand in for them); only dates and long
-    texts in wide columns get a style.
-    """
-    top = HEADER_ROW
-    wide = [col for col, width in enumerate(widths) if width >= WRAP_WIDTH]
 
-    def lines() -> Iterator[list[Any]]:
-        yield [Cell(title, TITLE_STYLE)]
-        yield from ([] for _ in range(top - 2))
-        yield [Cell(h, HEADER_STYLE) for h in headers]
-        for values in rows:
-            for col in wide:
-                value = values[col] if col < len(values) else None
-                if type(value) is str and len(value) > widths[col]:
-                    values[col] = Cell(value, WRAP_STYLE)
-            yield values
-
-    wb.add_sheet(
-        name,
-        lines(),
-        Layout(
-            widths,
-            header_row=top,
-            last_row=top + count,
-            columns=len(headers),
-            gridlines=True,
-            landscape_a4=True,
-            chart=chart,
-            heights={1: 21, top: HEADER_HEIGHT},
-        ),
-    )
+def kinds(spec: SheetSpec) -> tuple[str, str]:
+    """The choices naming a collective and an individual, in that order."""
+    column = spec.role(Role.KIND)
+    return column.value("collective"), column.value("individual")
 
 
 def _criterion_sheet(wb: Workbook, spec: SheetSpec, result: MergeResult) -> None:
-    columns = [c for c in spec.columns if c.key != "stt"]
-    headers = ["STT", *(c.header for c in columns), *PROVENANCE_HEADERS]
+    columns = spec.data_columns
     frame = result.rows[spec.name]
     keys = [c.key for c in columns] + list(PROVENANCE)
     records = frame[keys].to_numpy(dtype=object).tolist()  # plain Python values, fast
     rows = ([number, *record] for number, record in enumerate(records, start=1))
+    code, unit, source, row = PROVENANCE_HEADERS
     _table(
         wb,
         spec.name,
         f"{spec.title} - {result.campaign.period.label.upper()}",
-        headers,
+        [
+            number_column("STT"),
+            *(_spec_column(c) for c in columns),
+            Column(code, 9, 7),
+            Column(unit, 24, 12),
+            Column(source, 24, 12),
+            number_column(row, 8),
+        ],
         rows,
-        [6, *(c.width for c in columns), 10, 24, 24, 8],
         len(frame),
     )
 
 
 def _summary(wb: Workbook, result: MergeResult) -> None:
     criteria = result.specs.criteria
-    headers = (
-        ["STT", "Đơn vị", "Tình trạng"]
-        + [f"{s.name} - {k}" for s in criteria for k in KINDS]
-        + ["Tổng"]
-    )
     counts = _counts(result)
     rows: list[list[Any]] = []
     numbers: list[list[int]] = []
     for number, unit in enumerate(result.units, start=1):
-        values = [counts.get((unit.unit.code, s.name, k), 0) for s in criteria for k in KINDS]
+        values = [counts.get((unit.unit.code, s.name, k), 0) for s in criteria for k in kinds(s)]
         numbers.append([*values, sum(values)])
         rows.append([number, unit.unit.name, label(unit.status), *numbers[-1]])
     totals_row = HEADER_ROW + len(rows) + 1
-    total = ["", "Tổng cộng", "", *(sum(column) for column in zip(*numbers, strict=True))]
-    status: list[list[Any]] = [[], ["", "Tình hình nộp biểu mẫu"]]
-    status += [
-        ["", label(code), sum(1 for u in result.units if u.status == code)] for code in UnitStatus
+    total = [
+        Cell("", TOTAL_CELL),
+        Cell("Tổng cộng", TOTAL_CELL),
+        Cell("", TOTAL_CELL),
+        *(Cell(sum(column), TOTAL_NUMBER) for column in zip(*numbers, strict=True)),
     ]
-    status.append(["", "Tổng số đơn vị", len(result.units)])
-    # A native bar chart of the totals row: one bar per criterion and kind.
+    status: list[list[Any]] = [[], ["", Cell("Tình hình nộp biểu mẫu", BOLD_STYLE)]]
+    status += [
+        [
+            "",
+            Cell(label(code), TEXT_CELL),
+            Cell(sum(1 for u in result.units if u.status == code), NUMBER_CELL),
+        ]
+        for code in UnitStatus
+    ]
+    status.append(["", Cell("Tổng số đơn vị", TOTAL_CELL), Cell(len(result.units), TOTAL_NUMBER)])
+    columns = [
+        number_column("STT"),
+        Column("Đơn vị", 34, 18),
+        Column("Tình trạng", 12, 9),
+        *(Column(f"{s.name} - {k}", 10, 8, NUMBER_CELL) for s in criteria for k in kinds(s)),
+        number_column("Tổng", 8),
+    ]
+    # A native bar chart of the totals row (one bar per criterion and kind), beside the
+    # submission counts and within the printed width.
+    _, widths = table_widths(columns)
     chart = BarChart(
         "Số điển hình đăng ký theo tiêu chí",
         "Số lượng",
         value_row=totals_row,
         label_row=HEADER_ROW,
         first_col=4,
-        last_col=len(headers) - 1,
-        anchor_col=6,
-        anchor_row=totals_row + 3,
+        last_col=len(columns) - 1,
+        anchor_col=4,
+        anchor_row=totals_row + 2,
+        width_cm=min(18.0, sum(7 * w + 5 for w in widths[3:]) / 96 * 2.54),
+        height_cm=7.5,
     )
     _table(
         wb,
         SUMMARY_SHEET,
         f"TỔNG HỢP ĐĂNG KÝ ĐIỂN HÌNH TIÊN TIẾN - {result.campaign.period.label.upper()}",
-        headers,
-        [*rows, [Cell(v, BOLD_STYLE) for v in total], *status],
-        [6, 34, 12] + [11] * (len(headers) - 4) + [9],
+        columns,
+        [*rows, total],
         len(rows) + 1,
         chart,
+        extra=status,
     )
 
 
 def _counts(result: MergeResult) -> dict[tuple[str, str, str], int]:
     counts: dict[tuple[str, str, str], int] = {}
-    for sheet, frame in result.rows.items():
-        for unit, kind in zip(frame[UNIT], frame["doi_tuong"], strict=True):
-            counts[(unit, sheet, kind)] = counts.get((unit, sheet, kind), 0) + 1
+    for spec in result.specs.criteria:
+        frame = result.rows[spec.name]
+        for unit, kind in zip(frame[UNIT], frame[spec.key(Role.KIND)], strict=True):
+            counts[(unit, spec.name, kind)] = counts.get((unit, spec.name, kind), 0) + 1
     return counts
 
 
+def contact_columns(specs: SpecSet) -> list[ColumnSpec]:
+    """The information-sheet fields the status sheet repeats: who to call about the file."""
+    found = (specs.info.by_role(role) for role in (Role.CONTACT_NAME, Role.CONTACT_PHONE))
+    return [column for column in found if column is not None]
+
+
 def _status_sheet(wb: Workbook, result: MergeResult) -> None:
-    headers = list(StatusColumn.ALL)
+    contacts = contact_columns(result.specs)
+    c = StatusColumn
     rows = []
     for number, unit in enumerate(result.units, start=1):
         chosen = unit.counted
@@ -221,8 +227,9 @@ def _status_sheet(wb: Workbook, result: MergeResult) -> None:
                 unit.unit.code,
                 unit.unit.name,
                 label(unit.status),
+                *((chosen.info.get(col.key) if chosen else None) for col in contacts),
                 chosen.sub.path.name if chosen else None,
-                chosen.received.strftime("%d/%m/%Y %H:%M") if chosen else None,
+                chosen.received.short() if chosen and chosen.received else None,
                 LATE_MARK if unit.late else "",
                 chosen.rows_accepted if chosen else 0,
                 chosen.rows_rejected if chosen else 0,
@@ -233,15 +240,25 @@ def _status_sheet(wb: Workbook, result: MergeResult) -> None:
         wb,
         STATUS_SHEET,
         "TÌNH HÌNH NỘP BIỂU MẪU CỦA CÁC ĐƠN VỊ",
-        headers,
+        [
+            number_column(c.NUMBER),
+            Column(c.CODE, 9, 7),
+            Column(c.NAME, 30, 16),
+            Column(c.STATUS, 11, 9),
+            *(Column(col.header, 14 if col.type == "phone" else 20, 12) for col in contacts),
+            Column(c.FILE, 26, 14),
+            Column(c.RECEIVED, 16, 11),
+            Column(c.LATE, 8, 6, NUMBER_CELL),
+            number_column(c.ACCEPTED, 8),
+            number_column(c.REJECTED, 8),
+            Column(c.OTHERS, 36, 14),
+        ],
         rows,
-        [6, 9, 34, 12, 30, 17, 9, 10, 10, 40],
         len(rows),
     )
 
 
 def _errors_sheet(wb: Workbook, result: MergeResult) -> None:
-    headers = ["STT", "Tệp", "Mã đơn vị", "Sheet", "Ô", "Cột", "Mã lỗi", "Mức độ", "Nội dung"]
     findings = result.findings
     rows = (
         [
@@ -249,7 +266,7 @@ def _errors_sheet(wb: Workbook, result: MergeResult) -> None:
             f.file.rsplit("/", 1)[-1],
             f.unit,
             f.sheet,
-            f.cell,
+            str(f.cell) if f.cell else None,
             f.column,
             f.code,
             SEVERITY_LABEL[f.severity],
@@ -261,26 +278,23 @@ def _errors_sheet(wb: Workbook, result: MergeResult) -> None:
         wb,
         ERRORS_SHEET,
         "CÁC LỖI VÀ CẢNH BÁO",
-        headers,
+        [
+            number_column("STT"),
+            Column("Tệp", 24, 14),
+            Column("Mã đơn vị", 9, 7),
+            Column("Sheet", 12, 9),
+            Column("Ô", 6, 5, NUMBER_CELL),
+            Column("Cột", 20, 12),
+            Column("Mã lỗi", 16, 12),
+            Column("Mức độ", 9, 8),
+            Column("Nội dung", 70, 30),
+        ],
         rows,
-        [6, 26, 9, 12, 7, 20, 16, 9, 80],
         len(findings),
     )
 
 
 def _duplicates_sheet(wb: Workbook, result: MergeResult) -> None:
-    headers = [
-        "STT",
-        "Tiêu chí",
-        "Họ và tên / Tên tập thể",
-        "Năm sinh",
-        "Đơn vị (lần 1)",
-        "Tệp (lần 1)",
-        "Dòng (lần 1)",
-        "Đơn vị (lần 2)",
-        "Tệp (lần 2)",
-        "Dòng (lần 2)",
-    ]
     rows = [
         [
             n,
@@ -300,9 +314,19 @@ def _duplicates_sheet(wb: Workbook, result: MergeResult) -> None:
         wb,
         DUPLICATES_SHEET,
         "CÓ THỂ ĐĂNG KÝ TRÙNG (CẦN KIỂM TRA)",
-        headers,
+        [
+            number_column("STT"),
+            Column("Tiêu chí", 10, 8),
+            Column("Họ và tên / Tên tập thể", 26, 16),
+            number_column("Năm sinh", 8),
+            Column("Đơn vị (lần 1)", 24, 12),
+            Column("Tệp (lần 1)", 22, 12),
+            number_column("Dòng (lần 1)", 8),
+            Column("Đơn vị (lần 2)", 24, 12),
+            Column("Tệp (lần 2)", 22, 12),
+            number_column("Dòng (lần 2)", 8),
+        ],
         rows,
-        [6, 10, 28, 9, 26, 24, 8, 26, 24, 8],
         len(rows),
     )
 
@@ -337,6 +361,7 @@ class UnitState:
     status: UnitStatus
     late: bool
     accepted: int
+    contact: dict[Role, str] = field(default_factory=dict)  # from the information sheet
 
 
 @dataclass
@@ -372,7 +397,7 @@ def read_consolidated(path: Path, specs: SpecSet) -> ConsolidatedData:
         if meta.get("kind") != CONSOLIDATED_KIND:
             raise ConsolidatedError(f"{not_ours}.")
         inputs = sum(1 for r in meta_sheet.rows if r and r[0] == "input")
-        units = _units(_sheet(workbook, STATUS_SHEET, path), path)
+        units = _units(_sheet(workbook, STATUS_SHEET, path), path, specs)
         rows = {
             spec.name: _records(_sheet(workbook, spec.name, path), spec, path)
             for spec in specs.criteria
@@ -422,8 +447,9 @@ def _read_table(sheet: RawSheet, wanted: Sequence[str], path: Path) -> list[dict
     return records
 
 
-def _units(sheet: RawSheet, path: Path) -> list[UnitState]:
+def _units(sheet: RawSheet, path: Path, specs: SpecSet) -> list[UnitState]:
     c = StatusColumn
+    contacts = contact_columns(specs)  # absent from workbooks written before they were added
     units = []
     for number, r in enumerate(
         _read_table(sheet, (c.CODE, c.NAME, c.STATUS), path), start=HEADER_ROW + 1
@@ -445,6 +471,11 @@ def _units(sheet: RawSheet, path: Path) -> list[UnitState]:
                 status=status,
                 late=_text(r.get(header_key(c.LATE))) == LATE_MARK,
                 accepted=_count(r.get(header_key(c.ACCEPTED))),
+                contact={
+                    col.role: _text(r.get(header_key(col.header)))
+                    for col in contacts
+                    if col.role is not None and r.get(header_key(col.header)) is not None
+                },
             )
         )
     return units
@@ -459,18 +490,39 @@ def _count(value: Any) -> int:
 
 
 def _records(sheet: RawSheet, spec: SheetSpec, path: Path) -> list[dict[str, Any]]:
-    columns = [c for c in spec.columns if c.key != "stt"]
-    by_header = {header_key(c.header): c.key for c in columns}
-    provenance = dict(zip((header_key(h) for h in PROVENANCE_HEADERS), PROVENANCE, strict=True))
+    columns = spec.data_columns
+    by_header = {header_key(c.header): (c.key, _kind(c.type)) for c in columns}
+    provenance = {
+        header_key(h): (key, "integer")
+        for h, key in zip(PROVENANCE_HEADERS, PROVENANCE, strict=True)
+    }
     needed = [c.header for c in columns[:2]] + [PROVENANCE_HEADERS[0]]
     keys = {**by_header, **provenance}
-    # Column positions picked once: a province's workbook has tens of thousands of rows.
-    picks = [(i, keys[h]) for i, h in enumerate(_header_keys(sheet, needed, path)) if h in keys]
+    # Column positions (and whether a value needs typing) picked once: a province's workbook
+    # has tens of thousands of rows.
+    picks = [(i, *keys[h]) for i, h in enumerate(_header_keys(sheet, needed, path)) if h in keys]
     name = spec.key(Role.NAME)
     records = []
     for row in sheet.rows[HEADER_ROW:]:
         width = len(row)
-        record = {key: row[i] if i < width and row[i] != "" else None for i, key in picks}
+        record = {
+            key: None if i >= width or row[i] == "" else (_typed(row[i], kind) if kind else row[i])
+            for i, key, kind in picks
+        }
         if record.get(name):
             records.append(record)
     return records
+
+
+def _kind(column_type: str) -> str | None:
+    """The column type `_typed` converts values of (None: values are kept as read)."""
+    return column_type if column_type in ("integer", "year", "date") else None
+
+
+def _typed(value: Any, kind: str) -> Any:
+    """A value as merge held it: whole numbers as int, dates without a time as date."""
+    if isinstance(value, float) and value.is_integer() and kind in ("integer", "year"):
+        return int(value)
+    if isinstance(value, datetime) and kind == "date" and value.time() == time(0, 0):
+        return value.date()
+    return value

@@ -2,13 +2,22 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from .. import __version__
 from ..merge import MergeResult
 
 
-def manifest(result: MergeResult, outputs: dict[str, Any] | None = None) -> dict[str, Any]:
+def manifest(
+    result: MergeResult,
+    outputs: dict[str, Any] | None = None,
+    feedback: Mapping[str, dict[str, str]] | None = None,
+) -> dict[str, Any]:
+    """The manifest document. `feedback` maps a file's display name to its feedback copy
+    (`path`, `via`: patch | ods | openpyxl | values, and `reason` when a faster way was not
+    taken)."""
+    feedback = feedback or {}
     campaign = result.campaign
     period = campaign.period
     return {
@@ -34,13 +43,15 @@ def manifest(result: MergeResult, outputs: dict[str, Any] | None = None) -> dict
                 "unit": o.sub.identity.code,
                 "unit_from": o.sub.identity.source or None,
                 "status": o.status,
-                "received_at": o.received.isoformat(timespec="seconds"),
-                "received_from": o.received_source,
+                "received_at": o.received.iso() if o.received else None,
+                "received_from": o.received.source if o.received else None,
+                "received_evidence": {k: e.iso() for k, e in o.evidence.items()},
                 "late": o.late,
                 "rows_read": o.rows_read,
                 "rows_accepted": o.rows_accepted,
                 "rows_rejected": o.rows_rejected,
                 "rows_superseded": o.rows_superseded,
+                "feedback": feedback.get(o.sub.display),
                 "findings": [f.to_dict() for f in o.findings],
             }
             for o in result.files
@@ -61,8 +72,8 @@ def manifest(result: MergeResult, outputs: dict[str, Any] | None = None) -> dict
                 "sheet": d.sheet_name,
                 "name": d.name,
                 "birth_year": d.birth_year,
-                "first": vars(d.first),
-                "second": vars(d.second),
+                "first": d.first.to_dict(),
+                "second": d.second.to_dict(),
             }
             for d in result.duplicates
         ],

@@ -7,9 +7,12 @@ metadata read back here. Both sides of the `_meta` sheet live in this module.
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
+
+from ..spec import ColumnSpec, Role, SheetSpec
 
 TEMPLATE_ID = "dhtt-batch"
 META_SHEET = "_meta"
@@ -23,9 +26,15 @@ FIRST_DATA_ROW = HEADER_ROW + 3
 PREPARED_ROWS = 1000  # rows pre-formatted with validations; more may be inserted or typed
 FORM_FIRST_ROW = 3  # first field row of the unit-information sheet
 
-EXAMPLE_MARKERS = ("ví dụ", "vd", "mẫu", "ví dụ:")
+EXAMPLE_MARKER = "Ví dụ"  # written on the example row; any of the markers below is recognised
+EXAMPLE_MARKERS = ("ví dụ", "vd", "mẫu")
 REQUIRED_MARK = " (*)"
 META_SCAN_ROWS = 50
+
+
+def example_marker_column(spec: SheetSpec) -> ColumnSpec:
+    """The column whose cell on the example row says "Ví dụ": the row number's, else the first."""
+    return spec.by_role(Role.ROW_NUMBER) or spec.columns[0]
 
 
 @dataclass(frozen=True)
@@ -59,5 +68,6 @@ def parse_meta(rows: Sequence[Sequence[Any]]) -> TemplateMeta:
             value = row[1]
             if isinstance(value, float) and value.is_integer():
                 value = int(value)
-            values[row[0].strip()] = "" if value is None else str(value).strip()
+            text = "" if value is None else str(value).strip()
+            values[row[0].strip()] = unicodedata.normalize("NFC", text)
     return TemplateMeta(**values)

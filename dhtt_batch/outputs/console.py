@@ -1,4 +1,5 @@
-"""What the officer reads on the terminal (stderr): findings grouped by file, and summaries."""
+"""What the officer reads on the terminal: `validate`'s report (stdout), merge and collect
+summaries and progress (stderr)."""
 
 from __future__ import annotations
 
@@ -9,13 +10,24 @@ from rich.table import Table
 
 from ..findings import ERROR
 from ..mail import CollectReport
+from ..merge import MergeResult
 from ..states import UnitStatus, label
 from ..validate import ValidationResult
 from .merge_outputs import MergeRun
 
 
 def stderr_console() -> Console:
+    """Progress, status and errors."""
     return Console(stderr=True, highlight=False)
+
+
+def stdout_console() -> Console:
+    """Reports (what `validate` found): stdout, so they can be redirected to a file; a file
+    gets plain text wide enough for the table of findings."""
+    console = Console(highlight=False)
+    if not console.is_terminal:
+        console = Console(highlight=False, width=max(console.width, 140))
+    return console
 
 
 def print_validation(result: ValidationResult, console: Console) -> None:
@@ -38,7 +50,7 @@ def print_validation(result: ValidationResult, console: Console) -> None:
             table.add_column(title, overflow="fold")
         for f in findings:
             level = "[red]Lỗi[/red]" if f.severity == ERROR else "[yellow]Cảnh báo[/yellow]"
-            table.add_row(f.sheet or "", f.cell or "", level, f.message)
+            table.add_row(f.sheet or "", str(f.cell or ""), level, f.message)
         console.print(table)
     total_errors = sum(1 for f in result.findings if f.severity == ERROR)
     console.print(
@@ -67,9 +79,11 @@ def print_merge(run: MergeRun, console: Console) -> None:
         f"nhận + {totals['rows_rejected']} loại + {totals['rows_superseded']} thay thế.",
         soft_wrap=True,
     )
+    for line in _files_for_no_unit(result):
+        console.print(line, soft_wrap=True, markup=False)
     console.print(f"Bảng tổng hợp: {run.consolidated}", soft_wrap=True)
     if run.feedback:
-        folder = next(iter(run.feedback.values())).parent
+        folder = next(iter(run.feedback.values())).path.parent
         console.print(
             f"Tệp phản hồi gửi đơn vị: {len(run.feedback)} tệp trong {folder}", soft_wrap=True
         )
@@ -82,6 +96,31 @@ def print_merge(run: MergeRun, console: Console) -> None:
             f"{run.drafts[0].parent} (mở bằng Outlook/Thunderbird để xem và gửi)",
             soft_wrap=True,
         )
+    print_export(run, console)
+
+
+def _files_for_no_unit(result: MergeResult) -> list[str]:
+    """Files that count for no unit — unreadable ones (a scanned letter, a PDF) and files whose
+    unit is unknown or disputed — each with its reason: the unit tallies above omit them."""
+    lines = []
+    for outcome in result.files:
+        if outcome.sub.readable and outcome.sub.identity.code:
+            continue
+        reason = next((f for f in outcome.findings if f.blocking), None)
+        if reason is None:
+            continue
+        what = "Tệp không đọc được" if not outcome.sub.readable else "Tệp không tính cho đơn vị nào"
+        lines.append(f"  {what}: {outcome.sub.path.name} — {reason.message}")
+    return lines
+
+
+def print_export(run: MergeRun, console: Console) -> None:
+    """What `merge --export` wrote for the province, and the rows it left out."""
+    if run.export is not None:
+        from ..export import describe_export
+
+        for line in describe_export(run.export):
+            console.print(line, soft_wrap=True, markup=False)
 
 
 def print_collect(report: CollectReport, inbox: Path, console: Console) -> None:

@@ -37,6 +37,8 @@ INSTALL_HINT = (
 def render_report(
     consolidated: Path, target: Path, campaign: Campaign, specs: SpecSet, today: date | None = None
 ) -> Path:
+    """Read the consolidated workbook back and write the Báo cáo as .docx, .html or .pdf
+    (by the target's suffix). Raises ReportError (Vietnamese) when it cannot."""
     check_format(target)
     try:
         data = read_consolidated(consolidated, specs)

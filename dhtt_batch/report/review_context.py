@@ -17,7 +17,7 @@ from ..register.identity import COLLECTIVE, INDIVIDUAL
 from ..register.query import Exemplar
 from ..register.stats import PHASE, ReviewData
 from ..spec import Role, SpecSet
-from .context import EDITABLE, document_context, vn_number
+from .context import EDITABLE, document_context, plan_reference, vn_number
 
 REVIEW = {"midterm": "sơ kết", "final": "tổng kết"}
 
@@ -91,9 +91,8 @@ def build_review_context(
         "phase": phase,
         "period": campaign.period.label,
         "years": [str(y) for y in data.years],
-        "intro": f"Thực hiện Kế hoạch xây dựng và nhân rộng điển hình tiên tiến giai đoạn "
-        f"{phase}, {campaign.agency.name} báo cáo {review} giai đoạn (từ năm {data.first} đến "
-        f"năm {data.last}) như sau:",
+        "intro": f"Thực hiện {plan_reference(campaign, phase)}, {campaign.agency.name} báo cáo "
+        f"{review} giai đoạn (từ năm {data.first} đến năm {data.last}) như sau:",
         "situation": _situation(data, campaign, never),
         "by_year": by_year["rows"],
         "totals": by_year["totals"],

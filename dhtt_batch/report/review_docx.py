@@ -21,8 +21,11 @@ def review_docx_template(years: int) -> BytesIO:
     return build_document(lambda doc: _body(doc, years), _appendix)
 
 
-def _text(doc: DocxDocument, text: str, after: float = 6, before: float = 0) -> None:
-    para(doc, text, align=JUSTIFY, indent=True, before=before, after=after)
+def _text(doc: DocxDocument, text: str, before: float = 0, keep_with_next: bool = False) -> None:
+    """A body paragraph; `keep_with_next` for one that introduces the table after it."""
+    para(
+        doc, text, align=JUSTIFY, indent=True, before=before, after=6, keep_with_next=keep_with_next
+    )
 
 
 def _lines(doc: DocxDocument, items: str) -> None:
@@ -36,7 +39,7 @@ def _body(doc: DocxDocument, years: int) -> None:
     heading(doc, "I. TÌNH HÌNH TRIỂN KHAI THỰC HIỆN")
     _lines(doc, "situation")
     heading(doc, "II. KẾT QUẢ XÂY DỰNG VÀ NHÂN RỘNG ĐIỂN HÌNH TIÊN TIẾN")
-    _text(doc, "1. Số điển hình đăng ký theo năm, theo tiêu chí:")
+    _text(doc, "1. Số điển hình đăng ký theo năm, theo tiêu chí:", keep_with_next=True)
     year_cells = [f"r.counts[{n}]" for n in range(years)]
     label_width = TEXT_WIDTH - 2.0 - 1.5 * years
     loop_table(
@@ -49,7 +52,7 @@ def _body(doc: DocxDocument, years: int) -> None:
         total=["Cộng", "", *(f"totals.y{n}" for n in range(years))],
     )
     para(doc, "{{ chart }}", align=CENTER, before=6)
-    _text(doc, "2. Điển hình đăng ký nhiều năm:", before=6)
+    _text(doc, "2. Điển hình đăng ký nhiều năm:", before=6, keep_with_next=True)
     loop_table(
         doc,
         ["Số năm đăng ký", "Tập thể", "Cá nhân", "Tổng"],
@@ -63,6 +66,7 @@ def _body(doc: DocxDocument, years: int) -> None:
         "3. Danh hiệu thi đua, hình thức khen thưởng đạt được trong giai đoạn: "
         "{{ titles.gained }} điển hình có thêm danh hiệu, hình thức khen thưởng.",
         before=6,
+        keep_with_next=True,
     )
     para(doc, "{%p if titles.rows %}")
     loop_table(
@@ -76,7 +80,7 @@ def _body(doc: DocxDocument, years: int) -> None:
     para(doc, "{%p endif %}")
     _text(doc, "4. Phạm vi lan tỏa, nhân rộng:", before=6)
     para(doc, "{%p for s in spread %}")
-    _text(doc, "{{ s.text }}")
+    _text(doc, "{{ s.text }}", keep_with_next=True)
     loop_table(
         doc,
         ["Phạm vi lan tỏa, nhân rộng", *(f"{{{{ years[{n}] }}}}" for n in range(years))],
@@ -96,7 +100,8 @@ def _body(doc: DocxDocument, years: int) -> None:
     _lines(doc, "assessment")
     heading(doc, "IV. ĐỀ XUẤT, KIẾN NGHỊ")
     para(doc, "{{ editable }}", italic=True, align=JUSTIFY, indent=True, after=6)
-    para(doc, "{{ closing }}", align=JUSTIFY, indent=True, after=12)
+    # The closing paragraph stays on the page of the signature block (as the annual report's).
+    para(doc, "{{ closing }}", align=JUSTIFY, indent=True, after=12, keep_with_next=True)
 
 
 def _appendix(doc: DocxDocument) -> None:

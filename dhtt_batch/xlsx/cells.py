@@ -6,6 +6,11 @@ so a hostile `=HYPERLINK(...)` from a unit's file stays inert in every output.
 
 from __future__ import annotations
 
+import re
+from typing import NamedTuple
+
+_XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+
 
 def column_letters(number: int) -> str:
     letters = ""
@@ -29,3 +34,28 @@ FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠")
 
 def looks_like_formula(value: object) -> bool:
     return isinstance(value, str) and value.startswith(FORMULA_TRIGGERS)
+
+
+class CellRef(NamedTuple):
+    """A cell position kept as numbers (1-based) until it is shown; `str()` gives "B12"."""
+
+    row: int
+    col: int
+
+    def __str__(self) -> str:
+        return f"{column_letters(self.col)}{self.row}"
+
+
+_A1 = re.compile(r"^\$?([A-Za-z]{1,3})\$?([0-9]{1,7})$")
+
+
+def parse_ref(text: str) -> CellRef | None:
+    """ "B12" → CellRef(12, 2); None for anything that is not a single cell address."""
+    found = _A1.match(text.strip())
+    return CellRef(int(found.group(2)), column_number(found.group(1))) if found else None
+
+
+def xml_chars(text: str) -> str:
+    """`text` without the characters XML 1.0 forbids, for the places where Excel reads no
+    _xHHHH_ escape back (DrawingML text such as chart titles)."""
+    return _XML_FORBIDDEN.sub("", text)

@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from xml.sax.saxutils import escape, quoteattr
 
+from .cells import xml_chars
+
 MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 PKG_REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
@@ -229,12 +231,15 @@ def chart_xml(chart: BarChart, sheet_ref: str, letters: list[str]) -> str:
         '<c:crosses val="autoZero"/><c:crossBetween val="between"/></c:valAx>'
         '</c:plotArea><c:plotVisOnly val="1"/><c:dispBlanksAs val="gap"/></c:chart>'
         '<c:spPr><a:solidFill><a:srgbClr val="FFFFFF"/></a:solidFill></c:spPr>'
+        # 11-pt labels (the default is 10): still 8.5 pt or more when the sheet is fitted.
+        '<c:txPr><a:bodyPr/><a:lstStyle/><a:p><a:pPr><a:defRPr sz="1100"/></a:pPr>'
+        '<a:endParaRPr lang="vi-VN"/></a:p></c:txPr>'
         "</c:chartSpace>"
     )
 
 
 def _title(text: str) -> str:
     return (
-        f"<c:title><c:tx><c:rich><a:bodyPr/><a:p><a:r><a:t>{escape(text)}</a:t></a:r>"
+        f"<c:title><c:tx><c:rich><a:bodyPr/><a:p><a:r><a:t>{escape(xml_chars(text))}</a:t></a:r>"
         '</a:p></c:rich></c:tx><c:overlay val="0"/></c:title>'
     )

@@ -5,8 +5,11 @@ on a province's merge (1.2 million cells) that was most of the run. This writer 
 SpreadsheetML text directly: a shared-strings table (each distinct text escaped once), rows
 streamed into the zip entry as they are produced (a sheet is never held in memory), a fixed
 set of named cell styles, and only the sheet settings dhtt-batch's outputs use — column
-widths, a frozen header, a filter, A4 landscape print setup with repeated header rows, hidden
-sheets, one bar chart. It is deliberately not a general-purpose writer.
+widths, a frozen header, a filter, a styled table body with row heights fitted to its wrapped
+text, print setup (paper, fit to width, repeated header row, title and page numbers; see
+printing.py), hidden sheets, one bar chart. It is deliberately not a general-purpose writer.
+Sheet names are made valid for Excel and unique ignoring case; text is cut at Excel's 32,767
+UTF-16 units per cell.
 
 Sheets are declared with an iterable of rows; `save` consumes the iterables in order.
 A string that a spreadsheet would take as a formula is stored as text with the quote prefix.
@@ -36,6 +39,7 @@ from .parts import (
     root_relationships,
     styles_xml,
 )
+from .printing import A4, MARGINS_IN, Page, RowHeights, header_footer
 
 _EPOCH = datetime(1899, 12, 30)
 _EPOCH_DAY = _EPOCH.date().toordinal()
@@ -44,7 +48,10 @@ _COMPRESSION = 4  # zlib level: level 6 (the default) costs ~40 % more for ~5 % 
 # XML 1.0 forbids these characters (and parsers turn \r into \n); Excel escapes them as _xHHHH_.
 _ILLEGAL = re.compile("[\x00-\x08\x0b-\x1f\ufffe\uffff]|_(?=x[0-9A-Fa-f]{4}_)")
 _XML_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;"})
-_MAX_TEXT = 32_767  # Excel's limit for one cell
+_MAX_TEXT = 32_767  # Excel's limit for one cell, in UTF-16 code units
+_SAFE_LENGTH = _MAX_TEXT // 7  # shorter texts fit even if every character became _xHHHH_
+_MAX_SHEET_NAME = 31
+_SHEET_NAME_FORBIDDEN = re.compile(r"[\[\]:*?/\\\x00-\x1f\ufffe\uffff]")
 _TRIGGERS = frozenset(FORMULA_TRIGGERS)  # each a single character
 
 
@@ -59,13 +66,23 @@ class Cell(NamedTuple):
 class Layout:
     widths: Sequence[float] = ()
     header_row: int | None = None  # frozen below it, filtered from it, repeated on each page
-    last_row: int | None = None  # the filter's last row
+    last_row: int | None = None  # the filter's (and the table body's) last row
     columns: int = 0  # the filter's width
-    gridlines: bool = False  # printed gridlines stand in for per-cell borders
-    landscape_a4: bool = False
+    gridlines: bool = False  # printed gridlines
+    landscape_a4: bool = False  # shorthand for page=Page(A4, landscape=True)
     hidden: bool = False
     chart: BarChart | None = None
     heights: Mapping[int, float] = field(default_factory=dict)  # row number → points
+    page: Page | None = None  # printed on this paper, fitted to its width
+    title: str = ""  # the printed pages' header
+    # The table body (rows header_row+1 … last_row): a style per column for every cell, empty
+    # ones included (so borders are whole), and each row as high as its wrapped texts need.
+    body_styles: Sequence[str] = ()
+    fit_rows: bool = False
+
+    @property
+    def paper(self) -> Page | None:
+        return self.page or (Page(A4) if self.landscape_a4 else None)
 
 
 @dataclass
@@ -85,8 +102,11 @@ class Workbook:
 
     def add_sheet(
         self, name: str, rows: Iterable[Sequence[Any]], layout: Layout | None = None
-    ) -> None:
-        self._sheets.append(_Sheet(name[:31], layout or Layout(), rows))
+    ) -> str:
+        """Add a sheet; returns its name as written (made valid and unique, see sheet_name)."""
+        actual = sheet_name(name, [s.name for s in self._sheets])
+        self._sheets.append(_Sheet(actual, layout or Layout(), rows))
+        return actual
 
     def save(self, target: str | IO[bytes]) -> None:
         xf = {name: 2 * (n + 1) for n, name in enumerate(self.styles)}
@@ -97,7 +117,7 @@ class Workbook:
             for number, sheet in enumerate(self._sheets, start=1):
                 cells = _CellWriter(strings, xf, date_xf)
                 with zf.open(f"xl/worksheets/sheet{number}.xml", "w") as out:
-                    _write_sheet(out, sheet, cells, number == 1)
+                    _write_sheet(out, sheet, cells, number == 1, self.styles)
                 if sheet.layout.chart:
                     charts.append(number)
                     self._write_chart(zf, number, sheet)
@@ -150,6 +170,22 @@ class Workbook:
         )
 
 
+def sheet_name(wanted: str, taken: Sequence[str] = ()) -> str:
+    """A name Excel accepts: none of []:*?/\\ (nor control characters), no apostrophe at
+    either end, not "History", at most 31 characters, and unique ignoring case among `taken`
+    (a clash, often made by the cut to 31, gets " (2)", " (3)", … as Excel names copies)."""
+    name = _SHEET_NAME_FORBIDDEN.sub("-", wanted).strip().strip("'").strip() or "Sheet"
+    if name.casefold() == "history":
+        name += "-"
+    used = {t.casefold() for t in taken}
+    candidate, number = name[:_MAX_SHEET_NAME].rstrip("'"), 1
+    while candidate.casefold() in used:
+        number += 1
+        suffix = f" ({number})"
+        candidate = name[: _MAX_SHEET_NAME - len(suffix)].rstrip("'") + suffix
+    return candidate
+
+
 def _defined_names(index: int, sheet: _Sheet) -> list[str]:
     layout, ref = sheet.layout, _sheet_ref(sheet.name)
     if layout.header_row is None:
@@ -162,7 +198,7 @@ def _defined_names(index: int, sheet: _Sheet) -> list[str]:
             f'<definedName name="_xlnm._FilterDatabase" localSheetId="{index}" '
             f'hidden="1">{escape_text(area)}</definedName>'
         )
-    if layout.landscape_a4:
+    if layout.paper:
         names.append(
             f'<definedName name="_xlnm.Print_Titles" localSheetId="{index}">'
             f"{escape_text(f'{ref}!${top}:${top}')}</definedName>"
@@ -175,16 +211,37 @@ def _filter_end(layout: Layout) -> int:
     return max(layout.last_row or top + 1, top + 1)
 
 
-def _write_sheet(out: IO[bytes], sheet: _Sheet, cells: _CellWriter, first: bool) -> None:
-    out.write(_sheet_head(sheet.layout, first).encode("utf-8"))
+def _wrapping(layout: Layout, styles: Mapping[str, Style]) -> list[bool] | None:
+    """Which body columns wrap their text (all, when the body has no styles)."""
+    if not layout.body_styles:
+        return None
+    return [styles[name].wrap for name in layout.body_styles]
+
+
+def _write_sheet(
+    out: IO[bytes], sheet: _Sheet, cells: _CellWriter, first: bool, styles: Mapping[str, Style]
+) -> None:
+    layout = sheet.layout
+    out.write(_sheet_head(layout, first).encode("utf-8"))
     chunk: list[str] = []
-    heights = sheet.layout.heights
+    heights = layout.heights
+    top = layout.header_row or 0
+    last = layout.last_row or top
+    body = [cells.xf[style] for style in layout.body_styles]
+    fitted = RowHeights(layout.widths, wraps=_wrapping(layout, styles)) if layout.fit_rows else None
     for number, values in enumerate(sheet.rows, start=1):
-        chunk.append(cells.row(number, values, heights.get(number)))
+        height = heights.get(number)
+        in_body = top < number <= last
+        if in_body and height is None and fitted:
+            height = fitted(values)
+        if in_body and body:
+            chunk.append(cells.body_row(number, values, body, height))
+        else:
+            chunk.append(cells.row(number, values, height))
         if len(chunk) >= _CHUNK_ROWS:
             out.write("".join(chunk).encode("utf-8"))
             chunk.clear()
-    out.write(("".join(chunk) + "</sheetData>" + _sheet_tail(sheet.layout)).encode("utf-8"))
+    out.write(("".join(chunk) + "</sheetData>" + _sheet_tail(layout)).encode("utf-8"))
 
 
 def _sheet_head(layout: Layout, first: bool) -> str:
@@ -197,7 +254,7 @@ def _sheet_head(layout: Layout, first: bool) -> str:
             f'activePane="bottomLeft" state="frozen"/><selection pane="bottomLeft" '
             f'activeCell="{below}" sqref="{below}"/>'
         )
-    fit = '<sheetPr><pageSetUpPr fitToPage="1"/></sheetPr>' if layout.landscape_a4 else ""
+    fit = '<sheetPr><pageSetUpPr fitToPage="1"/></sheetPr>' if layout.paper else ""
     cols = "".join(
         f'<col min="{n}" max="{n}" width="{w:g}" customWidth="1"/>'
         for n, w in enumerate(layout.widths, start=1)
@@ -219,12 +276,19 @@ def _sheet_tail(layout: Layout) -> str:
         )
     if layout.gridlines:
         parts.append('<printOptions gridLines="1"/>')
-    parts.append(
-        '<pageMargins left="0.4" right="0.4" top="0.5" bottom="0.5" header="0.3" footer="0.3"/>'
-    )
-    if layout.landscape_a4:
+    margins = " ".join(f'{side}="{inches:g}"' for side, inches in MARGINS_IN.items())
+    parts.append(f"<pageMargins {margins}/>")
+    page = layout.paper
+    if page:
+        orientation = "landscape" if page.landscape else "portrait"
         parts.append(
-            '<pageSetup paperSize="9" orientation="landscape" fitToWidth="1" fitToHeight="0"/>'
+            f'<pageSetup paperSize="{page.paper}" orientation="{orientation}" fitToWidth="1" '
+            'fitToHeight="0"/>'
+        )
+        header, footer = header_footer(layout.title)
+        parts.append(
+            f"<headerFooter><oddHeader>{escape_text(header)}</oddHeader>"
+            f"<oddFooter>{escape_text(footer)}</oddFooter></headerFooter>"
         )
     if layout.chart:
         parts.append('<drawing r:id="rId1"/>')
@@ -246,14 +310,15 @@ class _Strings:
         return found
 
     def xml(self) -> str:
+        # No `count` (the number of references, optional): counting costs time on every cell.
         return (
-            f'{XML_HEAD}<sst xmlns="{MAIN_NS}" count="{len(self.items)}" '
-            f'uniqueCount="{len(self.items)}">{"".join(self.items)}</sst>'
+            f'{XML_HEAD}<sst xmlns="{MAIN_NS}" uniqueCount="{len(self.items)}">'
+            f"{''.join(self.items)}</sst>"
         )
 
 
 def _si(text: str) -> str:
-    body = escape_text(text[:_MAX_TEXT])
+    body = escape_text(clip_text(text))
     space = ' xml:space="preserve"' if text[:1].isspace() or text[-1:].isspace() else ""
     return f"<si><t{space}>{body}</t></si>"
 
@@ -263,6 +328,22 @@ def escape_text(text: str) -> str:
     if _ILLEGAL.search(text):
         text = _ILLEGAL.sub(lambda m: f"_x{ord(m.group()):04X}_", text)
     return text.translate(_XML_ESCAPES)
+
+
+def clip_text(text: str) -> str:
+    """`text` cut so that, as stored, it holds at most 32,767 UTF-16 code units: Excel's cell
+    limit, where a character beyond the BMP counts two and an escaped one (_xHHHH_) seven."""
+    if len(text) <= _SAFE_LENGTH:
+        return text
+    units = 0
+    for index, char in enumerate(text):
+        if _ILLEGAL.match(text, index):
+            units += 7
+        else:
+            units += 2 if ord(char) > 0xFFFF else 1
+        if units > _MAX_TEXT:
+            return text[:index]
+    return text
 
 
 def _attr(text: str) -> str:
@@ -282,20 +363,17 @@ class _CellWriter:
         self.style_attr = [f' s="{n}"' if n else "" for n in range(2 * (len(xf) + 1))]
 
     def row(self, number: int, values: Sequence[Any], height: float | None = None) -> str:
-        letters = self.letters
-        if len(values) > len(letters):
-            letters.extend(column_letters(n) for n in range(len(letters) + 1, len(values) + 1))
-        parts = [
-            f'<row r="{number}" ht="{height:g}" customHeight="1">'
-            if height
-            else f'<row r="{number}">'
-        ]
+        letters = self._letters(len(values))
+        parts = [_row_start(number, height)]
         index, attr = self.strings.index, self.style_attr
         for col, value in enumerate(values):
             xf = 0
             if type(value) is Cell:
                 value, style = value
                 xf = self.xf[style]
+                if value is None or value == "":  # an empty cell keeps its style (borders)
+                    parts.append(f'<c r="{letters[col]}{number}"{attr[xf]}/>')
+                    continue
             # Text, by far the most common cell, is handled inline (no call per cell).
             if type(value) is str:
                 if not value:
@@ -310,6 +388,39 @@ class _CellWriter:
                 parts.append(self._cell(f"{letters[col]}{number}", value, xf))
         parts.append("</row>")
         return "".join(parts)
+
+    def body_row(
+        self, number: int, values: Sequence[Any], body: Sequence[int], height: float | None
+    ) -> str:
+        """A table body row: every column of `body` (cell formats) written, empty or not."""
+        letters = self._letters(max(len(values), len(body)))
+        parts = [_row_start(number, height)]
+        index, attr = self.strings.index, self.style_attr
+        count = len(values)
+        for col, xf in enumerate(body):
+            value: Any = values[col] if col < count else None
+            kind = type(value)
+            if kind is str and value:
+                if value[0] in _TRIGGERS:
+                    xf += 1
+                found = index.get(value)
+                if found is None:
+                    found = self.strings.get(value)
+                parts.append(f'<c r="{letters[col]}{number}"{attr[xf]} t="s"><v>{found}</v></c>')
+                continue
+            if kind is Cell:
+                value, style = value
+                xf = self.xf[style]
+            cell = self._cell(f"{letters[col]}{number}", value, xf) if value is not None else ""
+            parts.append(cell or f'<c r="{letters[col]}{number}"{attr[xf]}/>')
+        parts.append("</row>")
+        return "".join(parts)
+
+    def _letters(self, count: int) -> list[str]:
+        letters = self.letters
+        if count > len(letters):
+            letters.extend(column_letters(n) for n in range(len(letters) + 1, count + 1))
+        return letters
 
     def _cell(self, ref: str, value: Any, xf: int) -> str:
         kind = type(value)
@@ -345,6 +456,12 @@ class _CellWriter:
         except (TypeError, ValueError):
             return self._cell(ref, str(value), xf)
         return self._cell(ref, number, xf)
+
+
+def _row_start(number: int, height: float | None) -> str:
+    if height:
+        return f'<row r="{number}" ht="{height:g}" customHeight="1">'
+    return f'<row r="{number}">'
 
 
 def _serial(value: date | datetime | time) -> str:

@@ -143,9 +143,11 @@ ACHIEVEMENTS = [
 
 def province_campaign(units: int, directory: Path, year: int = 2025) -> Path:
     text = default_campaign_path().read_text(encoding="utf-8")
-    head = text[: text.index("[[units]]")]
-    head = head.replace("year = 2025", f"year = {year}").replace(
-        "deadline = 2025-", f"deadline = {year}-"
+    head = text[: text.index("\n[[units]]") + 1]  # the first table, not a comment naming it
+    head = (
+        head.replace("year = 2025", f"year = {year}")
+        .replace("deadline = 2025-", f"deadline = {year}-")
+        .replace('coordinator = "HCTC"', 'coordinator = "U0001"')  # a code of the roster below
     )
     roster = "".join(
         f'[[units]]\ncode = "U{n:04d}"\nname = "Đơn vị số {n:04d}"\n'

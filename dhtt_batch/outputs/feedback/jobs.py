@@ -10,7 +10,7 @@ from ...findings import Finding
 from ...parallel import map_in_order
 from ...submission import Submission
 from ...validate import ValidationResult
-from .copy import feedback_name, write_feedback
+from .copy import FeedbackCopy, feedback_name, write_feedback
 
 Job = tuple[Submission, list[Finding], Path]
 
@@ -30,10 +30,10 @@ def feedback_jobs(
     ]
 
 
-def run_feedback_job(job: Job) -> Path:
+def run_feedback_job(job: Job) -> FeedbackCopy:
     return write_feedback(*job)
 
 
-def write_all_feedback(result: ValidationResult, directory: Path) -> list[Path]:
+def write_all_feedback(result: ValidationResult, directory: Path) -> list[FeedbackCopy]:
     items = [(sub, result.findings_for(sub)) for sub in result.submissions]
     return list(map_in_order(run_feedback_job, feedback_jobs(items, directory)))

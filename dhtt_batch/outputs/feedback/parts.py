@@ -5,17 +5,35 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from ...findings import ERROR, SEVERITY_LABEL, Finding
-from ...xlsx.cells import column_number
+from ...xlsx.cells import CellRef
 from ...xlsx.parts import MAIN_NS, XML_HEAD
+from ...xlsx.printing import A4, MARGINS_IN, header_footer, row_height
 from ...xlsx.stream import escape_text
 
 FIXES_SHEET = "Lỗi cần sửa"
 AUTHOR = "dhtt-batch"
-FIXES_WIDTHS = (6, 18, 8, 28, 10, 100)
+FIXES_WIDTHS = (6, 18, 8, 28, 10, 80)  # A4 landscape at about 100 %
+FIXES_HEADER_ROW = 3
+
+
+def is_fixes_sheet(*names: str) -> bool:
+    """Whether one of `names` is the fixes sheet, ignoring case as Excel compares sheet names
+    (a clerk's "LỖI CẦN SỬA" beside a new "Lỗi cần sửa" would be a duplicate name)."""
+    wanted = FIXES_SHEET.casefold()
+    return any(name.casefold() == wanted for name in names)
+
+
+class Unsupported(Exception):
+    """The unit's package is not in the shape a patcher handles; the message says why."""
 
 
 def fixes_title(findings: list[Finding]) -> str:
     errors = sum(1 for f in findings if f.severity == ERROR)
+    if not errors:  # only notes: nothing to correct, nothing to send back
+        return (
+            f"DANH SÁCH CẦN LƯU Ý: {len(findings)} cảnh báo, không có lỗi; đơn vị không cần gửi "
+            "lại tệp. Bấm vào địa chỉ ô để xem ô được nhắc."
+        )
     return (
         f"DANH SÁCH CẦN SỬA: {errors} lỗi, {len(findings) - errors} cảnh báo. "
         "Bấm vào địa chỉ ô để đến ô cần sửa; sửa xong hãy gửi lại tệp."
@@ -27,12 +45,12 @@ FIXES_HEADERS = ["STT", "Sheet", "Ô", "Cột", "Mức độ", "Nội dung cần
 
 def fixes_rows(findings: list[Finding]) -> list[list[object]]:
     return [
-        [n, f.sheet or "", f.cell or "", f.column or "", SEVERITY_LABEL[f.severity], f.message]
+        [n, f.sheet or "", str(f.cell or ""), f.column or "", SEVERITY_LABEL[f.severity], f.message]
         for n, f in enumerate(findings, start=1)
     ]
 
 
-def comments_xml(messages: dict[str, str]) -> str:
+def comments_xml(messages: dict[CellRef, str]) -> str:
     items = "".join(
         f'<comment ref="{ref}" authorId="0"><text><r><t xml:space="preserve">'
         f"{escape_text(text)}</t></r></text></comment>"
@@ -44,12 +62,11 @@ def comments_xml(messages: dict[str, str]) -> str:
     )
 
 
-def vml_xml(messages: dict[str, str], block: int) -> str:
+def vml_xml(messages: dict[CellRef, str], block: int) -> str:
     """The legacy drawing Excel needs to show notes; `block` keeps shape ids unique."""
     shapes = []
     for n, (ref, text) in enumerate(messages.items(), start=1):
-        letters = ref.rstrip("0123456789")
-        row, col = int(ref[len(letters) :]) - 1, column_number(letters) - 1
+        row, col = ref.row - 1, ref.col - 1
         lines = text.count("\n") + 1
         anchor = f"{col + 1}, 15, {max(row - 1, 0)}, 2, {col + 5}, 15, {row + 2 + lines}, 16"
         shapes.append(
@@ -85,7 +102,8 @@ def fixes_sheet_xml(findings: list[Finding], sheets: set[str], xf: dict[str, int
         number = 3 + int(str(values[0]))
         sheet, cell = str(values[1]), str(values[2])
         linked = bool(sheet and cell and sheet in sheets)
-        rows.append(_row(number, values, [0, 0, xf["link"] if linked else 0, 0, 0, xf["wrap"]]))
+        styles = [0, 0, xf["link"] if linked else 0, 0, 0, xf["wrap"]]
+        rows.append(_row(number, values, styles, row_height(values, FIXES_WIDTHS)))
         if linked:
             target = escape_text(f"'{sheet}'!{cell}")
             links.append(
@@ -96,18 +114,23 @@ def fixes_sheet_xml(findings: list[Finding], sheets: set[str], xf: dict[str, int
         for n, w in enumerate(FIXES_WIDTHS, start=1)
     )
     hyperlinks = f"<hyperlinks>{''.join(links)}</hyperlinks>" if links else ""
+    margins = " ".join(f'{side}="{inches:g}"' for side, inches in MARGINS_IN.items())
+    header, footer = header_footer(FIXES_SHEET)
     return (
-        f'{XML_HEAD}<worksheet xmlns="{MAIN_NS}"><sheetViews><sheetView tabSelected="1" '
+        f'{XML_HEAD}<worksheet xmlns="{MAIN_NS}"><sheetPr><pageSetUpPr fitToPage="1"/>'
+        '</sheetPr><sheetViews><sheetView tabSelected="1" '
         'workbookViewId="0"><pane ySplit="3" topLeftCell="A4" activePane="bottomLeft" '
         'state="frozen"/><selection pane="bottomLeft" activeCell="A4" sqref="A4"/>'
         '</sheetView></sheetViews><sheetFormatPr defaultRowHeight="15"/>'
         f"<cols>{cols}</cols><sheetData>{''.join(rows)}</sheetData>{hyperlinks}"
-        '<pageMargins left="0.4" right="0.4" top="0.5" bottom="0.5" header="0.3" '
-        'footer="0.3"/></worksheet>'
+        f'<pageMargins {margins}/><pageSetup paperSize="{A4}" orientation="landscape" '
+        'fitToWidth="1" fitToHeight="0"/>'
+        f"<headerFooter><oddHeader>{escape_text(header)}</oddHeader>"
+        f"<oddFooter>{escape_text(footer)}</oddFooter></headerFooter></worksheet>"
     )
 
 
-def _row(number: int, values: Sequence[object], styles: list[int], height: int = 0) -> str:
+def _row(number: int, values: Sequence[object], styles: list[int], height: float | None = 0) -> str:
     cells = []
     for col, (value, style) in enumerate(zip(values, styles, strict=False)):
         if value in (None, ""):
@@ -121,5 +144,5 @@ def _row(number: int, values: Sequence[object], styles: list[int], height: int =
                 f'<c r="{ref}"{s} t="inlineStr"><is><t xml:space="preserve">'
                 f"{escape_text(str(value))}</t></is></c>"
             )
-    ht = f' ht="{height}" customHeight="1"' if height else ""
+    ht = f' ht="{height:g}" customHeight="1"' if height else ""
     return f'<row r="{number}"{ht}>{"".join(cells)}</row>'

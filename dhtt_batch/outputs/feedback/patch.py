@@ -19,8 +19,8 @@ from collections import defaultdict
 from pathlib import Path
 
 from ...findings import ERROR, Finding
-from ...reader import _sheet_parts
-from ...xlsx.cells import column_letters, column_number
+from ...xlsx.cells import CellRef, column_letters, column_number
+from ...xlsx.package import PackageError, sheet_parts
 from ...xlsx.parts import (
     BORDER_RGB,
     ERROR_RGB,
@@ -31,7 +31,15 @@ from ...xlsx.parts import (
     XML_HEAD,
 )
 from ...xlsx.stream import escape_text
-from .parts import FIXES_SHEET, comments_xml, fixes_sheet_xml, vml_xml
+from .parts import (
+    FIXES_HEADER_ROW,
+    FIXES_SHEET,
+    Unsupported,
+    comments_xml,
+    fixes_sheet_xml,
+    is_fixes_sheet,
+    vml_xml,
+)
 
 _CT = "application/vnd.openxmlformats-officedocument"
 # Worksheet children that follow <legacyDrawing> (schema order); extLst is found separately,
@@ -50,18 +58,17 @@ _LAST_EXT = re.compile(r"<extLst>(?:(?!<extLst).)*</extLst>\s*</worksheet>\s*$",
 _ROW = re.compile(r"<row\b([^>]*?)(/>|>(.*?)</row>)", re.S)
 _CELL = re.compile(r"<c\b([^>]*?)(/>|>.*?</c>)", re.S)
 _R_ATTR = re.compile(r'\br="([A-Z]{1,3})?([0-9]+)"')
+_COL = re.compile(r"<col\b([^>]*?)/?>")
+_COL_ATTRS = ("min", "max", "style")
+_MAX_COLUMN = 16384
+# xsd:boolean: Excel writes "1", LibreOffice "true".
+_TAB_SELECTED = re.compile(r"""\btabSelected=(["'])\s*(?:1|true)\s*\1""")
 
 
-class Unsupported(Exception):
-    """The package is not in the simple shape this patcher handles."""
-
-
-def patched_copy(path: Path, findings: list[Finding]) -> bytes | None:
-    """The feedback copy's bytes, or None when the openpyxl path must be used."""
-    try:
-        return _Package(path).patch(findings)
-    except Exception:  # Unsupported, or a package odder than expected: openpyxl takes over
-        return None
+def patched_copy(path: Path, findings: list[Finding]) -> bytes:
+    """The feedback copy's bytes. Raises Unsupported (saying why) when the package is not in
+    the shape this patcher handles: the caller then takes the openpyxl path and records it."""
+    return _Package(path).patch(findings)
 
 
 class _Package:
@@ -69,12 +76,20 @@ class _Package:
         with zipfile.ZipFile(path) as zf:
             self.order = [i.filename for i in zf.infolist()]
             self.parts = {name: zf.read(name) for name in self.order}
-            self.sheet_parts = _sheet_parts(zf)
+            try:
+                self.sheet_parts = sheet_parts(zf)
+            except PackageError as exc:
+                raise Unsupported(str(exc)) from exc
         self.text: dict[str, str] = {}
 
     def read(self, name: str) -> str:
         if name not in self.text:
-            self.text[name] = self.parts[name].decode("utf-8")
+            if name not in self.parts:
+                raise Unsupported(f"no {name} in the package")
+            try:
+                self.text[name] = self.parts[name].decode("utf-8")
+            except UnicodeDecodeError as exc:
+                raise Unsupported(f"{name} is not UTF-8") from exc
         return self.text[name]
 
     def write(self, name: str, text: str) -> None:
@@ -83,7 +98,7 @@ class _Package:
             self.order.append(name)
 
     def patch(self, findings: list[Finding]) -> bytes:
-        if FIXES_SHEET in self.sheet_parts:
+        if is_fixes_sheet(*self.sheet_parts):
             raise Unsupported("a returned feedback copy: its old marks must be cleared")
         for name in ("xl/workbook.xml", "xl/styles.xml", "[Content_Types].xml"):
             _require_default_namespace(self.read(name))
@@ -97,7 +112,7 @@ class _Package:
         return self._zip()
 
     def _mark_sheet(
-        self, part: str, cells: dict[str, list[Finding]], styles: _Styles, number: int
+        self, part: str, cells: dict[CellRef, list[Finding]], styles: _Styles, number: int
     ) -> None:
         xml = self.read(part)
         _require_default_namespace(xml)
@@ -184,10 +199,11 @@ class _Package:
         )
         if "<sheets>" not in book:
             raise Unsupported("unexpected <sheets> element")
-        self.write("xl/workbook.xml", book.replace("<sheets>", f"<sheets>{entry}", 1))
+        book = book.replace("<sheets>", f"<sheets>{entry}", 1)
+        self.write("xl/workbook.xml", _with_print_titles(book))
         for sheet in self.sheet_parts.values():  # one selected tab, or Excel groups them
-            if sheet in self.parts and 'tabSelected="1"' in self.read(sheet):
-                self.write(sheet, self.read(sheet).replace('tabSelected="1"', 'tabSelected="0"'))
+            if sheet in self.parts and _TAB_SELECTED.search(self.read(sheet)):
+                self.write(sheet, _TAB_SELECTED.sub('tabSelected="0"', self.read(sheet)))
 
     def _content_type(self, part: str, kind: str) -> None:
         types = self.read("[Content_Types].xml")
@@ -207,10 +223,40 @@ class _Package:
         return out.getvalue()
 
 
+# CT_Workbook children that follow <definedNames>.
+_AFTER_NAMES = (
+    "<calcPr",
+    "<oleSize",
+    "<customWorkbookViews",
+    "<pivotCaches",
+    "<smartTagPr",
+    "<smartTagTypes",
+    "<webPublishing",
+    "<fileRecoveryPr",
+    "<webPublishObjects",
+    "<extLst",
+    "</workbook>",
+)
+
+
+def _with_print_titles(book: str) -> str:
+    """The fixes sheet (the first tab) repeats its header row on every printed page."""
+    ref = f"'{FIXES_SHEET}'!${FIXES_HEADER_ROW}:${FIXES_HEADER_ROW}"
+    name = (
+        f'<definedName name="_xlnm.Print_Titles" localSheetId="0">{escape_text(ref)}</definedName>'
+    )
+    if "<definedNames/>" in book:
+        return book.replace("<definedNames/>", f"<definedNames>{name}</definedNames>", 1)
+    if "<definedNames>" in book:
+        return book.replace("<definedNames>", f"<definedNames>{name}", 1)
+    at = min(i for i in (book.find(tag) for tag in _AFTER_NAMES) if i >= 0)
+    return f"{book[:at]}<definedNames>{name}</definedNames>{book[at:]}"
+
+
 def _marks(
     findings: list[Finding], sheet_parts: dict[str, str]
-) -> dict[str, dict[str, list[Finding]]]:
-    marks: dict[str, dict[str, list[Finding]]] = defaultdict(lambda: defaultdict(list))
+) -> dict[str, dict[CellRef, list[Finding]]]:
+    marks: dict[str, dict[CellRef, list[Finding]]] = defaultdict(lambda: defaultdict(list))
     for finding in findings:
         if finding.sheet and finding.cell and finding.sheet in sheet_parts:
             marks[finding.sheet][finding.cell].append(finding)
@@ -353,18 +399,18 @@ def _replace_list(xml: str, tag: str, items: list[str]) -> str:
     return xml[: span.start()] + new + xml[span.end() :]
 
 
-def _set_cell_styles(xml: str, fills: dict[str, str], styles: _Styles) -> str:
+def _set_cell_styles(xml: str, fills: dict[CellRef, str], styles: _Styles) -> str:
     """Give each addressed cell a filled copy of its format, creating cells and rows as
-    needed (an empty required cell is usually absent from the file)."""
+    needed (an empty required cell is usually absent from the file). A created cell starts
+    from the format the cell shows while absent — its row's, else its column's — so it keeps
+    the protection the template gave it (data columns unlocked)."""
     by_row: dict[int, dict[int, str]] = defaultdict(dict)
     for ref, rgb in fills.items():
-        found = _R_ATTR.match(f'r="{ref}"')
-        if found is None or found.group(1) is None:
-            raise Unsupported(f"bad cell reference {ref}")
-        by_row[int(found.group(2))][column_number(found.group(1))] = rgb
+        by_row[ref.row][ref.col] = rgb
     start, end = xml.find("<sheetData"), xml.find("</sheetData>")
     if start < 0:
         raise Unsupported("no sheetData")
+    columns = _column_styles(xml[:start])
     if end < 0:  # <sheetData/>
         xml = xml.replace("<sheetData/>", "<sheetData></sheetData>", 1)
         end = xml.find("</sheetData>")
@@ -375,13 +421,13 @@ def _set_cell_styles(xml: str, fills: dict[str, str], styles: _Styles) -> str:
         pieces.append(xml[cursor : row.start()])
         cursor = row.end()
         for missing in sorted(n for n in pending if n < number):
-            pieces.append(_new_row(missing, pending.pop(missing), styles))
+            pieces.append(_new_row(missing, pending.pop(missing), styles, columns))
         if number in pending:
-            pieces.append(_patch_row(row, number, pending.pop(number), styles))
+            pieces.append(_patch_row(row, number, pending.pop(number), styles, columns))
         else:
             pieces.append(row.group(0))
     for missing in sorted(pending):
-        pieces.append(_new_row(missing, pending[missing], styles))
+        pieces.append(_new_row(missing, pending[missing], styles, columns))
     return xml[:body_start] + "".join(pieces) + xml[cursor:]
 
 
@@ -392,18 +438,55 @@ def _row_number(attrs: str) -> int:
     return int(found.group(1))
 
 
-def _new_row(number: int, cells: dict[int, str], styles: _Styles) -> str:
+def _column_styles(head: str) -> dict[int, int]:
+    """Column number → the cell format of `<col style=…>` (what an absent cell shows)."""
+    styles: dict[int, int] = {}
+    for attrs in _COL.findall(head):
+        low, high, style = (re.search(rf'\b{name}="(\d+)"', attrs) for name in _COL_ATTRS)
+        if low and high and style and int(style.group(1)):
+            for number in range(int(low.group(1)), min(int(high.group(1)), _MAX_COLUMN) + 1):
+                styles[number] = int(style.group(1))
+    return styles
+
+
+def _row_style(attrs: str) -> int | None:
+    """The row's own format, when it has one (customFormat): it wins over the column's."""
+    custom = re.search(r'\bcustomFormat="(1|true)"', attrs)
+    style = re.search(r'\bs="(\d+)"', attrs)
+    return int(style.group(1)) if custom and style else None
+
+
+def _absent_cell(
+    ref: str, rgb: str, styles: _Styles, row_style: int | None, columns: dict[int, int]
+) -> str:
+    col = column_number(ref.rstrip("0123456789"))
+    base = row_style if row_style is not None else columns.get(col, 0)
+    return f'<c r="{ref}" s="{styles.filled(base, rgb)}"/>'
+
+
+def _new_row(number: int, cells: dict[int, str], styles: _Styles, columns: dict[int, int]) -> str:
     body = "".join(
-        f'<c r="{column_letters(col)}{number}" s="{styles.filled(0, rgb)}"/>'
+        _absent_cell(f"{column_letters(col)}{number}", rgb, styles, None, columns)
         for col, rgb in sorted(cells.items())
     )
     return f'<row r="{number}">{body}</row>'
 
 
-def _patch_row(row: re.Match[str], number: int, cells: dict[int, str], styles: _Styles) -> str:
+def _patch_row(
+    row: re.Match[str],
+    number: int,
+    cells: dict[int, str],
+    styles: _Styles,
+    columns: dict[int, int],
+) -> str:
     attrs = re.sub(r'\sspans="[^"]*"', "", row.group(1))  # spans would no longer hold
+    row_style = _row_style(attrs)
     body = row.group(3) or ""
     out, cursor, pending = [], 0, dict(cells)
+
+    def absent(col: int, rgb: str) -> str:
+        return _absent_cell(f"{column_letters(col)}{number}", rgb, styles, row_style, columns)
+
     for cell in _CELL.finditer(body):
         found = _R_ATTR.search(cell.group(1))
         if found is None or found.group(1) is None:
@@ -412,10 +495,7 @@ def _patch_row(row: re.Match[str], number: int, cells: dict[int, str], styles: _
         out.append(body[cursor : cell.start()])
         cursor = cell.end()
         for missing in sorted(c for c in pending if c < col):
-            out.append(
-                f'<c r="{column_letters(missing)}{number}" '
-                f's="{styles.filled(0, pending.pop(missing))}"/>'
-            )
+            out.append(absent(missing, pending.pop(missing)))
         if col in pending:
             style = re.search(r'\bs="(\d+)"', cell.group(1))
             xf = styles.filled(int(style.group(1)) if style else 0, pending.pop(col))
@@ -425,7 +505,5 @@ def _patch_row(row: re.Match[str], number: int, cells: dict[int, str], styles: _
             out.append(cell.group(0))
     out.append(body[cursor:])
     for missing in sorted(pending):
-        out.append(
-            f'<c r="{column_letters(missing)}{number}" s="{styles.filled(0, pending[missing])}"/>'
-        )
+        out.append(absent(missing, pending[missing]))
     return f"<row{attrs}>{''.join(out)}</row>"
