@@ -58,6 +58,18 @@ KNOWN_KEYS: dict[str, frozenset[str] | None] = {
     "export": frozenset({"activity_field_by", "activity_fields"}),
     "export.activity_fields": None,
     "units": frozenset({"code", "name", "email"}),
+    "register": frozenset(
+        {
+            "db",
+            "year_points",
+            "title_points",
+            "spread_points",
+            "candidates",
+            "candidate_min_years",
+            "issuers",
+        }
+    ),
+    "register.issuers": None,
 }
 _DAY_FIRST = ("%d/%m/%Y %H:%M:%S", "%d/%m/%Y %H:%M", "%d/%m/%Y")
 
@@ -65,6 +77,15 @@ _DAY_FIRST = ("%d/%m/%Y %H:%M:%S", "%d/%m/%Y %H:%M", "%d/%m/%Y")
 def nfc(text: str) -> str:
     """Campaign text as users read it (NFC), whatever form the file was saved in."""
     return unicodedata.normalize("NFC", text)
+
+
+def period_from_id(period_id: str) -> tuple[str, int] | None:
+    """(kind, year) back from a period id such as "so-ket-2023" (None if it is not one)."""
+    for kind, slug in _PERIOD_SLUG.items():
+        match = re.fullmatch(re.escape(slug).replace(r"\{year\}", r"(\d{4})"), period_id)
+        if match:
+            return kind, int(match.group(1))
+    return None
 
 
 class CampaignError(Exception):
@@ -148,6 +169,19 @@ class ExportSettings:
 
 
 @dataclass(frozen=True)
+class RegisterSettings:
+    """`[register]`: where the exemplar register lives and how review candidates are ranked."""
+
+    db: str = ""  # "" = dhtt-register.sqlite beside the campaign file (see register/db.py)
+    year_points: float = 3  # per year registered
+    title_points: float = 2  # per title or award achieved (distinct decision)
+    spread_points: float = 1  # per level of the widest spread reached (1 = narrowest choice)
+    candidates: int = 30  # at most this many in the review report's appendix (0: no limit)
+    candidate_min_years: int = 2  # registered in at least this many years
+    issuers: tuple[tuple[str, str], ...] = ()  # decision-number code → issuing body's name
+
+
+@dataclass(frozen=True)
 class Campaign:
     agency: Agency
     period: Period
@@ -155,6 +189,7 @@ class Campaign:
     report: ReportSettings
     source: Path
     schemas_dir: Path
+    register: RegisterSettings = field(default_factory=RegisterSettings)
     export: ExportSettings = field(default_factory=ExportSettings)
 
     @property
@@ -216,6 +251,7 @@ def load_campaign(path: Path | None = None) -> Campaign:
         report=_report(reader, base),
         source=path,
         schemas_dir=(base / schemas) if schemas else default_spec_dir(),
+        register=_register(reader),
         export=_export(reader),
     )
 
@@ -352,6 +388,34 @@ def _report(r: _Reader, base: Path) -> ReportSettings:
         plan_number=r.text("report", "plan_number", False),
         plan_symbol=r.text("report", "plan_symbol", False),
         plan_date=plan_date,
+    )
+
+
+def _register(r: _Reader) -> RegisterSettings:
+    table = r.table("register")
+    defaults = RegisterSettings()
+
+    def number(key: str, integer: bool = False) -> Any:
+        value = table.get(key, getattr(defaults, key))
+        kinds = (int,) if integer else (int, float)
+        if isinstance(value, bool) or not isinstance(value, kinds) or value < 0:
+            what = "số nguyên" if integer else "số"
+            raise CampaignError(f"{r.where('register', key)}: phải là {what} không âm.")
+        return value
+
+    issuers = table.get("issuers", {})
+    if not isinstance(issuers, dict) or not all(isinstance(v, str) for v in issuers.values()):
+        raise CampaignError(
+            f'{r.filename}: [register.issuers] phải ghi dạng KÝ_HIỆU = "Tên cơ quan ban hành".'
+        )
+    return RegisterSettings(
+        db=r.text("register", "db", required=False),
+        year_points=number("year_points"),
+        title_points=number("title_points"),
+        spread_points=number("spread_points"),
+        candidates=number("candidates", integer=True),
+        candidate_min_years=number("candidate_min_years", integer=True),
+        issuers=tuple((str(code), nfc(name.strip())) for code, name in issuers.items()),
     )
 
 

@@ -9,7 +9,7 @@ import shutil
 import subprocess
 import tempfile
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
@@ -391,3 +391,123 @@ def overlapping_words(words: list[Word], share: float = 0.3) -> list[tuple[str, 
                     found.append((text, other))
             grid[key].append(i)
     return found
+
+
+# --- the exemplar register: consolidated workbooks of several years, SQLite and PostgreSQL ----
+
+SAMPLE_REGISTER = REPO / "samples" / "register"
+
+
+def campaign_in_year(base: Campaign, year: int) -> Campaign:
+    """`base` as it was in `year` (its period and deadline moved, nothing else; no file)."""
+    import dataclasses
+    from datetime import datetime
+
+    period = dataclasses.replace(base.period, year=year, deadline=datetime(year, 12, 20, 17, 0))
+    return dataclasses.replace(base, period=period)
+
+
+def write_consolidated_of(
+    campaign: Campaign,
+    specs: SpecSet,
+    rows_by_unit: dict[str, dict[str, list[dict[str, object]]]],
+    target: Path,
+    made: tuple[int, int] = (12, 23),
+) -> Path:
+    """Fill each unit's template of the campaign's year, merge them, write the consolidated
+    workbook (the library functions `dhtt-batch merge` runs); `made` is its (month, day)."""
+    import tempfile
+    from datetime import datetime
+
+    from dhtt_batch.formats.consolidated import write_consolidated
+    from dhtt_batch.merge import merge_inbox
+
+    year = campaign.period.year
+    with tempfile.TemporaryDirectory() as tmp:
+        for code, rows in rows_by_unit.items():
+            unit = campaign.unit(code)
+            assert unit is not None, code
+            wb = build_template(campaign, specs, unit, today=date(year, 11, 20))
+            info = {**VALID_INFO, "don_vi": unit.name, "ngay_lap": date(year, 12, 10)}
+            fill_template(wb, specs, info, rows)
+            wb.save(Path(tmp) / f"{code}.xlsx")
+        now = datetime(year, *made, 9, 0, tzinfo=campaign.period.tz)
+        result = merge_inbox(Path(tmp), campaign, specs, now=now)
+        assert not [f for f in result.findings if f.severity == "error"], result.findings
+        write_consolidated(result, target)
+    return target
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _postgres_bin() -> Path | None:
+    found = shutil.which("pg_ctl")
+    if found:
+        return Path(found).parent
+    candidates = sorted(Path("/usr/lib/postgresql").glob("*/bin/pg_ctl"))
+    return candidates[-1].parent if candidates else None
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[str]:
+    """A throw-away PostgreSQL server on 127.0.0.1 for the test session (initdb + pg_ctl in a
+    temporary folder, as the `postgres` user when the tests run as root); yields its URL
+    without a database name. Skipped, with the reason, only where no server can be started."""
+    import os
+    import subprocess
+    import tempfile
+
+    bindir = _postgres_bin()
+    if bindir is None:
+        pytest.skip("PostgreSQL server is not installed (apt-get install postgresql)")
+    as_user: list[str] = []
+    base = Path(tempfile.mkdtemp(prefix="dhtt-pg-"))
+    if os.geteuid() == 0:  # the server refuses to run as root
+        if shutil.which("runuser") is None:
+            pytest.skip("running as root without runuser: cannot start PostgreSQL as postgres")
+        import pwd
+
+        try:
+            pwd.getpwnam("postgres")
+        except KeyError:
+            pytest.skip("running as root and there is no 'postgres' user to start the server")
+        shutil.chown(base, "postgres")
+        as_user = ["runuser", "-u", "postgres", "--"]
+    data, port = base / "data", _free_port()
+
+    def run(*args: str) -> None:
+        subprocess.run([*as_user, *args], check=True, capture_output=True, timeout=120)
+
+    run(str(bindir / "initdb"), "-D", str(data), "-A", "trust", "-U", "postgres", "-E", "UTF8",
+        "--locale=C", "--no-sync")  # fmt: skip
+    options = f"-p {port} -k {base} -c listen_addresses=127.0.0.1 -c fsync=off"
+    run(str(bindir / "pg_ctl"), "-D", str(data), "-l", str(base / "log"), "-o", options, "-w",
+        "start")  # fmt: skip
+    try:
+        yield f"postgresql://postgres@127.0.0.1:{port}"
+    finally:
+        run(str(bindir / "pg_ctl"), "-D", str(data), "-m", "immediate", "-w", "stop")
+        shutil.rmtree(base, ignore_errors=True)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def register_db(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """The `--db` of a new, empty register: a SQLite file, or a new database on the session's
+    PostgreSQL server."""
+    if request.param == "sqlite":
+        return str(tmp_path / "register.sqlite")
+    import uuid
+
+    import psycopg
+
+    server = request.getfixturevalue("postgres_server")
+    name = f"register_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(f"{server}/postgres", autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    return f"{server}/{name}"

@@ -80,7 +80,7 @@ def test_period_kinds_give_ids_and_labels(tmp_path: Path) -> None:
         ),
         (
             "plan_date = 2022",
-            'plan_date = "mười lăm tháng Mười một"',
+            'plan_date = "tháng 11/2022"',
             "campaign.toml, mục [report] khóa 'plan_date': phải là ngày dạng 2022-11-15, năm",
         ),
         (
@@ -161,6 +161,11 @@ def test_unknown_key_is_refused_with_its_line_and_the_nearest_known_key(
 def test_a_deadline_in_quotes_is_read(tmp_path: Path, written: str, deadline: datetime) -> None:
     path = _campaign_with(tmp_path, "deadline = 2025-12-20T17:00:00", f"deadline = {written}")
     assert load_campaign(path).period.deadline == deadline
+
+
+def test_a_plan_date_in_quotes_is_read(tmp_path: Path) -> None:
+    path = _campaign_with(tmp_path, "plan_date = 2022", 'plan_date = "15/11/2022"')
+    assert load_campaign(path).report.plan_date == date(2022, 11, 15)
 
 
 def test_every_key_of_the_packaged_campaign_is_known() -> None:

@@ -27,9 +27,14 @@ from dhtt_batch.cli import cli
             "'%Y-%m-%d', '%d/%m/%Y'.",
         ),
         (
+            ["merg", "vao"],
+            "dhtt-batch [TÙY CHỌN] LỆNH [THAM SỐ]...",
+            "Không có lệnh 'merg'. Có phải ý bạn là 'merge'?",
+        ),
+        (
             ["mrege", "vao"],
             "dhtt-batch [TÙY CHỌN] LỆNH [THAM SỐ]...",
-            "Không có lệnh 'mrege'. Có phải ý bạn là 'merge'?",
+            "Không có lệnh 'mrege'. (Có phải ý bạn là một trong: 'merge', 'register'?)",
         ),
         (
             ["validate", "--jsno", "vao"],

@@ -97,6 +97,14 @@ def test_named_styles_reach_the_cells(tmp_path: Path) -> None:
     assert not ws["B2"].font.b
 
 
+def test_an_empty_cell_given_a_style_is_written_with_it(tmp_path: Path) -> None:
+    """Outside a table body too: a small table's empty cells keep their borders."""
+    target = save(tmp_path, S=[[Cell("", "header"), Cell(None, "header"), "", None, "x"]])
+    ws = openpyxl.load_workbook(target)["S"]
+    assert ws["A1"].border.left.style == "thin" and ws["B1"].border.left.style == "thin"
+    assert ws["A1"].value is None and ws["C1"].border.left.style is None
+
+
 def test_layout_frozen_header_filter_print_setup_hidden_sheet(tmp_path: Path) -> None:
     wb = Workbook(STYLES)
     wb.add_sheet(

@@ -17,6 +17,7 @@ from typing import Any
 
 from .. import __version__
 from ..atomic import atomic_write
+from ..campaign import PERIOD_KINDS, period_from_id
 from ..findings import SEVERITY_LABEL
 from ..locate import find_sheet, header_key
 from ..merge import MergeResult
@@ -343,6 +344,8 @@ def _meta_sheet(wb: Workbook, result: MergeResult) -> None:
         ["agency", campaign.agency.name],
         ["period_id", campaign.period.id],
         ["period_label", campaign.period.label],
+        ["period_kind", campaign.period.kind],
+        ["period_year", campaign.period.year],
         ["generated_at", result.generated_at.isoformat(timespec="seconds")],
         ["tool_version", __version__],
         ["spec_version", result.specs.version],
@@ -372,6 +375,13 @@ class ConsolidatedData:
     units: list[UnitState]
     rows: dict[str, list[dict[str, Any]]]  # criterion sheet (spec name) → records by spec key
     inputs: int = 0
+
+    def period(self) -> tuple[str, int] | None:
+        """(kind, year) of the workbook's period; older workbooks say it only by period_id."""
+        kind, year = self.meta.get("period_kind", ""), self.meta.get("period_year", "")
+        if kind in PERIOD_KINDS and year.isdigit():
+            return kind, int(year)
+        return period_from_id(self.meta.get("period_id", ""))
 
 
 def read_consolidated(path: Path, specs: SpecSet) -> ConsolidatedData:
@@ -419,21 +429,32 @@ def _text(value: Any) -> str:
     return "" if value is None else str(value)
 
 
+def _header_keys(sheet: RawSheet, wanted: Sequence[str], name: str) -> list[str]:
+    """The header row's texts as header keys; every wanted header must be there."""
+    header = sheet.rows[HEADER_ROW - 1] if len(sheet.rows) >= HEADER_ROW else []
+    headers = [header_key(h) for h in header]
+    for text in wanted:
+        if header_key(text) not in headers:
+            raise ConsolidatedError(
+                f"{name}, sheet '{sheet.name}': không thấy cột '{text}' ở dòng {HEADER_ROW} "
+                "(tiêu đề cột đã bị sửa). Hãy dùng bảng tổng hợp gốc do dhtt-batch merge tạo ra."
+            )
+    return headers
+
+
+def _where(name: str, sheet: RawSheet, headers: list[str], header: str, row: int) -> str:
+    """A cell named for a message: the file, the sheet and the cell's address."""
+    column = headers.index(header_key(header)) + 1
+    return f"{name}, sheet '{sheet.name}', ô {column_letters(column)}{row}"
+
+
 class _Table:
-    """A table sheet read back: its rows under the header row, by header key, with the sheet
-    row number of each, and where each header is (to name a cell in a message)."""
+    """A small table sheet read back: its rows under the header row, by header key, with the
+    sheet row number of each (to name a cell in a message)."""
 
     def __init__(self, sheet: RawSheet, wanted: Sequence[str], name: str) -> None:
-        header = sheet.rows[HEADER_ROW - 1] if len(sheet.rows) >= HEADER_ROW else []
-        self.headers = [header_key(h) for h in header]
+        self.headers = _header_keys(sheet, wanted, name)
         self.sheet, self.name = sheet, name
-        for text in wanted:
-            if header_key(text) not in self.headers:
-                raise ConsolidatedError(
-                    f"{name}, sheet '{sheet.name}': không thấy cột '{text}' ở dòng {HEADER_ROW} "
-                    "(tiêu đề cột đã bị sửa). Hãy dùng bảng tổng hợp gốc do dhtt-batch merge "
-                    "tạo ra."
-                )
         self.rows = [
             (number, {h: (None if v == "" else v) for h, v in zip(self.headers, row, strict=False)})
             for number, row in enumerate(sheet.rows[HEADER_ROW:], start=HEADER_ROW + 1)
@@ -441,8 +462,7 @@ class _Table:
         ]
 
     def where(self, header: str, row: int) -> str:
-        column = self.headers.index(header_key(header)) + 1
-        return f"{self.name}, sheet '{self.sheet.name}', ô {column_letters(column)}{row}"
+        return _where(self.name, self.sheet, self.headers, header, row)
 
 
 def _units(sheet: RawSheet, name: str, specs: SpecSet) -> list[UnitState]:
@@ -516,31 +536,41 @@ def _known(table: _Table) -> set[str]:
 
 def _records(sheet: RawSheet, spec: SheetSpec, name: str) -> list[dict[str, Any]]:
     columns = spec.data_columns
-    by_header = {header_key(c.header): c for c in columns}
-    provenance = dict(zip((header_key(h) for h in PROVENANCE_HEADERS), PROVENANCE, strict=True))
+    by_header = {header_key(c.header): (c.key, _kind(c.type)) for c in columns}
+    provenance = {
+        header_key(h): (key, "integer")
+        for h, key in zip(PROVENANCE_HEADERS, PROVENANCE, strict=True)
+    }
     kind, person = spec.role(Role.KIND), spec.role(Role.NAME)
-    table = _Table(sheet, [kind.header, person.header, PROVENANCE_HEADERS[0]], name)
+    headers = _header_keys(sheet, [kind.header, person.header, PROVENANCE_HEADERS[0]], name)
+    keys = {**by_header, **provenance}
+    # Column positions (and whether a value needs typing) picked once: a province's workbook
+    # has tens of thousands of rows.
+    picks = [(i, *keys[h]) for i, h in enumerate(headers) if h in keys]
     choices = {choice_key(v): v for v in kinds(spec)}
     records = []
-    for number, raw in table.rows:
-        record: dict[str, Any] = {}
-        for header, value in raw.items():
-            column = by_header.get(header)
-            if column is not None:
-                record[column.key] = _typed(value, column.type)
-            elif header in provenance:
-                record[provenance[header]] = _typed(value, "integer")
+    for number, row in enumerate(sheet.rows[HEADER_ROW:], start=HEADER_ROW + 1):
+        width = len(row)
+        record = {
+            key: None if i >= width or row[i] == "" else (_typed(row[i], how) if how else row[i])
+            for i, key, how in picks
+        }
         if not record.get(person.key):
             continue
         written = record.get(kind.key)
         record[kind.key] = choices.get(choice_key(_text(written)))
         if record[kind.key] is None:
             raise ConsolidatedError(
-                f"{table.where(kind.header, number)}: '{_text(written)}' không phải "
-                f"{' hay '.join(kinds(spec))}."
+                f"{_where(name, sheet, headers, kind.header, number)}: '{_text(written)}' không "
+                f"phải {' hay '.join(kinds(spec))}."
             )
         records.append(record)
     return records
+
+
+def _kind(column_type: str) -> str | None:
+    """The column type `_typed` converts values of (None: values are kept as read)."""
+    return column_type if column_type in ("integer", "year", "date") else None
 
 
 def _typed(value: Any, kind: str) -> Any:

@@ -53,17 +53,11 @@ def build_context(
     units = _unit_table(data, specs)
     appendix = _appendix(data, specs)
     return {
-        "parent": campaign.agency.parent.upper(),
-        "issuer": campaign.agency.short_name.upper(),
-        "agency": campaign.agency.name,
-        "number": report.number,
-        "symbol": report.symbol,
-        "place": campaign.agency.place,
-        "date": vn_date(report.date or today),
+        **document_context(campaign, today),
         "subject": report.subject
         or f"Kết quả phát hiện, xây dựng và nhân rộng điển hình tiên tiến {period_lower}",
         "period": period,
-        "plan": _plan(campaign),
+        "plan": plan_reference(campaign),
         "roster": roster,
         "submissions": _submissions(data),
         "criteria": criteria,
@@ -86,19 +80,36 @@ def build_context(
         "editable": EDITABLE,
         "closing": "Trên đây là báo cáo kết quả phát hiện, xây dựng và nhân rộng điển hình tiên "
         f"tiến {period_lower} của {campaign.agency.name}./.",
+        "empty": total_tt + total_cn == 0,
+    }
+
+
+def document_context(campaign: Campaign, today: date) -> dict[str, Any]:
+    """What every Báo cáo of the office carries around its body: the header block (issuing
+    body, number, place and date), the recipients and the signature block."""
+    report = campaign.report
+    return {
+        "parent": campaign.agency.parent.upper(),
+        "issuer": campaign.agency.short_name.upper(),
+        "agency": campaign.agency.name,
+        "number": report.number,
+        "symbol": report.symbol,
+        "place": campaign.agency.place,
+        "date": vn_date(report.date or today),
         "recipients": [f"- {r};" for r in report.recipients] + [f"- {report.archive}"],
         "signer": {
             "authority": report.signer_authority.upper(),
             "title": report.signer_title.upper(),
             "name": report.signer_name,
         },
-        "empty": total_tt + total_cn == 0,
     }
 
 
-def _plan(campaign: Campaign) -> str:
-    """The plan the report answers, as the opening sentence names it."""
-    report, phase = campaign.report, campaign.period.phase
+def plan_reference(campaign: Campaign, phase: str | None = None) -> str:
+    """The plan the report answers, as the opening sentence names it (`[report] plan_*`);
+    `phase` as the sentence writes it (default: the campaign's `[period] phase`)."""
+    report = campaign.report
+    phase = campaign.period.phase if phase is None else phase
     subject = "xây dựng và nhân rộng điển hình tiên tiến" + (f" giai đoạn {phase}" if phase else "")
     if not report.plan_symbol:
         return f"Kế hoạch {subject}"

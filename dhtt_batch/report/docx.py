@@ -7,6 +7,7 @@ keys of the context built in report_context.py.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from io import BytesIO
 
 from docx import Document
@@ -70,14 +71,22 @@ _AFTER_TBLBORDERS = (
 
 
 def default_docx_template(specs: SpecSet) -> BytesIO:
+    return build_document(lambda doc: _body(doc, specs), _appendix)
+
+
+def build_document(
+    body: Callable[[DocxDocument], None], appendix: Callable[[DocxDocument], None]
+) -> BytesIO:
+    """A Báo cáo template: this module's page, header block, title and signature block around
+    a body and an appendix (the annual report's, or another report's such as the review's)."""
     doc = Document()
     _zoom(doc)
     _page_setup(doc)
     _header_block(doc)
     _title(doc)
-    _body(doc, specs)
+    body(doc)
     _signature_block(doc)
-    _appendix(doc)
+    appendix(doc)
     buffer = BytesIO()
     doc.save(buffer)
     buffer.seek(0)
@@ -453,3 +462,8 @@ def _grouped_table(doc: DocxDocument) -> None:
             run.font.size, run.bold, run.italic = Pt(12), bold, italic
             cell.paragraphs[0].paragraph_format.keep_with_next = True
     _rows_whole(table, header_rows=1)
+
+
+# The blocks other report templates are built from (report/review_docx.py), under public names.
+heading = _heading
+loop_table = _loop_table

@@ -7,6 +7,7 @@ import os
 import shutil
 import subprocess
 import tempfile
+from collections.abc import Callable
 from datetime import date
 from io import BytesIO
 from pathlib import Path
@@ -39,60 +40,95 @@ def render_report(
 ) -> Path:
     """Read the consolidated workbook back and write the Báo cáo as .docx, .html or .pdf
     (by the target's suffix). Raises ReportError (Vietnamese) when it cannot."""
-    suffix = target.suffix.lower()
-    if suffix not in FORMATS:
-        raise ReportError(f"Chỉ xuất được .docx, .html hoặc .pdf (không phải '{suffix}').")
+    check_format(target)
     try:
         data = read_consolidated(consolidated, specs)
     except ConsolidatedError as exc:
         raise ReportError(str(exc)) from exc
     context = build_context(data, campaign, specs, today or date.today())
     chart = chart_png(context)
+    return write_document(
+        target,
+        html=lambda: render_html(context, chart, campaign),
+        docx=lambda: render_docx(context, chart, campaign, specs),
+    )
+
+
+def check_format(target: Path) -> str:
+    suffix = target.suffix.lower()
+    if suffix not in FORMATS:
+        raise ReportError(f"Chỉ xuất được .docx, .html hoặc .pdf (không phải '{suffix}').")
+    return suffix
+
+
+def write_document(target: Path, html: Callable[[], str], docx: Callable[[], bytes]) -> Path:
+    """The report as the target's suffix asks: HTML, DOCX, or PDF made from the DOCX."""
+    suffix = check_format(target)
     if suffix == ".html":
-        atomic_write_text(target, render_html(context, chart, campaign))
+        atomic_write_text(target, html())
     elif suffix == ".docx":
-        atomic_write_bytes(target, render_docx(context, chart, campaign, specs))
+        atomic_write_bytes(target, docx())
     else:
-        _render_pdf(render_docx(context, chart, campaign, specs), target)
+        _render_pdf(docx(), target)
     return target
 
 
 def chart_png(context: dict[str, Any]) -> bytes:
     """Grouped bars per criterion (tập thể / cá nhân) with Vietnamese labels."""
+    criteria = context["criteria"]
+    return bar_chart_png(
+        [wrap_label(c["label"]) for c in criteria],
+        [
+            ("Tập thể", [c["tap_the"] for c in criteria]),
+            ("Cá nhân", [c["ca_nhan"] for c in criteria]),
+        ],
+        "Số điển hình tiên tiến đăng ký theo tiêu chí",
+    )
+
+
+COLORS = ("#1f4e79", "#c55a11", "#548235", "#7f6000", "#7030a0", "#2e75b6")
+
+
+def bar_chart_png(
+    groups: list[str],
+    series: list[tuple[str, list[int]]],
+    title: str,
+    ylabel: str = "Số điển hình",
+    legend_below: bool = False,
+) -> bytes:
+    """Grouped bars: one group per label, one bar per series in each, values on the bars;
+    the legend inside the plot, or below it for long series names."""
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
     from matplotlib.ticker import MaxNLocator
 
-    criteria = context["criteria"]
-    labels = [_wrap(c["label"]) for c in criteria]
-    positions = range(len(criteria))
-    fig, ax = plt.subplots(figsize=(7.5, 3.6), dpi=150)
+    positions = range(len(groups))
+    height = 3.6 + (0.22 * len(series) if legend_below else 0)
+    fig, ax = plt.subplots(figsize=(7.5, height), dpi=150)
     try:
-        width = 0.38
-        bars_tt = ax.bar(
-            [p - width / 2 for p in positions],
-            [c["tap_the"] for c in criteria],
-            width,
-            label="Tập thể",
-            color="#1f4e79",
-        )
-        bars_cn = ax.bar(
-            [p + width / 2 for p in positions],
-            [c["ca_nhan"] for c in criteria],
-            width,
-            label="Cá nhân",
-            color="#c55a11",
-        )
-        ax.bar_label(bars_tt, fontsize=8)
-        ax.bar_label(bars_cn, fontsize=8)
-        ax.set_xticks(list(positions), labels, fontsize=8)
-        ax.set_ylabel("Số điển hình", fontsize=9)
-        ax.set_title("Số điển hình tiên tiến đăng ký theo tiêu chí", fontsize=10)
+        width = 0.76 / max(len(series), 1)
+        for number, (name, values) in enumerate(series):
+            offset = (number - (len(series) - 1) / 2) * width
+            bars = ax.bar(
+                [p + offset for p in positions],
+                values,
+                width,
+                label=name,
+                color=COLORS[number % len(COLORS)],
+            )
+            ax.bar_label(bars, fontsize=8)
+        ax.set_xticks(list(positions), groups, fontsize=8)
+        ax.set_ylabel(ylabel, fontsize=9)
+        ax.set_title(title, fontsize=10)
         ax.yaxis.set_major_locator(MaxNLocator(integer=True))
-        ax.set_ylim(0, max([c["tong"] for c in criteria] + [1]) * 1.2)
-        ax.legend(fontsize=8)
+        top = max([v for _, values in series for v in values] + [1])
+        ax.set_ylim(0, top * 1.2)
+        if legend_below:
+            ax.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.1), frameon=False)
+        else:
+            ax.legend(fontsize=8)
         ax.spines[["top", "right"]].set_visible(False)
         fig.tight_layout()
         buffer = BytesIO()
@@ -102,7 +138,8 @@ def chart_png(context: dict[str, Any]) -> bytes:
     return buffer.getvalue()
 
 
-def _wrap(label: str, width: int = 28) -> str:
+def wrap_label(label: str, width: int = 28) -> str:
+    """A long label broken into lines for a chart axis."""
     words, lines, line = label.split(), [], ""
     for word in words:
         if line and len(line) + len(word) + 1 > width:
@@ -118,6 +155,10 @@ def render_html(context: dict[str, Any], chart: bytes, campaign: Campaign) -> st
     if custom and not custom.is_file():
         raise ReportError(f"Không tìm thấy mẫu báo cáo HTML {custom}.")
     folder, name = (custom.parent, custom.name) if custom else (DEFAULTS, "bao-cao.html")
+    return fill_html(folder, name, context, chart)
+
+
+def fill_html(folder: Path, name: str, context: dict[str, Any], chart: bytes) -> str:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(folder), autoescape=True, undefined=jinja2.StrictUndefined
     )
@@ -133,7 +174,16 @@ def render_docx(context: dict[str, Any], chart: bytes, campaign: Campaign, specs
     if custom and not custom.is_file():
         raise ReportError(f"Không tìm thấy mẫu báo cáo Word {readable(str(custom))}.")
     name = readable(custom.name) if custom else "mặc định"
-    template = DocxTemplate(str(custom) if custom else default_docx_template(specs))
+    source = str(custom) if custom else default_docx_template(specs)
+    return fill_docx(source, context, chart, name)
+
+
+def fill_docx(
+    source: str | BytesIO, context: dict[str, Any], chart: bytes, name: str = "mặc định"
+) -> bytes:
+    """A docxtpl template (`name` in messages) filled from the context, the chart as
+    `{{ chart }}`."""
+    template = DocxTemplate(source)
     try:
         template.init_docx()  # open the package now, so a file that is no .docx is named here
     except Exception as exc:  # python-docx raises assorted errors for what is not a .docx

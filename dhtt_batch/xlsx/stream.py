@@ -371,6 +371,9 @@ class _CellWriter:
             if type(value) is Cell:
                 value, style = value
                 xf = self.xf[style]
+                if value is None or value == "":  # an empty cell keeps its style (borders)
+                    parts.append(f'<c r="{letters[col]}{number}"{attr[xf]}/>')
+                    continue
             # Text, by far the most common cell, is handled inline (no call per cell).
             if type(value) is str:
                 if not value:

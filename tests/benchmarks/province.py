@@ -141,9 +141,14 @@ ACHIEVEMENTS = [
 ]
 
 
-def province_campaign(units: int, directory: Path) -> Path:
+def province_campaign(units: int, directory: Path, year: int = 2025) -> Path:
     text = default_campaign_path().read_text(encoding="utf-8")
-    head = text[: text.index("[[units]]")]
+    head = text[: text.index("\n[[units]]") + 1]  # the first table, not a comment naming it
+    head = (
+        head.replace("year = 2025", f"year = {year}")
+        .replace("deadline = 2025-", f"deadline = {year}-")
+        .replace('coordinator = "HCTC"', 'coordinator = "U0001"')  # a code of the roster below
+    )
     roster = "".join(
         f'[[units]]\ncode = "U{n:04d}"\nname = "Đơn vị số {n:04d}"\n'
         f'email = "u{n:04d}@example.gov.vn"\n\n'
@@ -154,8 +159,10 @@ def province_campaign(units: int, directory: Path) -> Path:
     return path
 
 
-def _record(rng: random.Random, sheet: str, number: int, unit: str) -> dict[str, Any]:
-    person = rng.random() < 0.8
+def _record(
+    rng: random.Random, sheet: str, number: int, unit: str, who: tuple[str, int] | None = None
+) -> dict[str, Any]:
+    person = who is not None or rng.random() < 0.8
     # Names varied enough that only a handful of "likely duplicates" arise by chance, as in a
     # real province; one workbook in ten carries real mistakes.
     name = (
@@ -163,12 +170,15 @@ def _record(rng: random.Random, sheet: str, number: int, unit: str) -> dict[str,
         if person
         else f"Tổ công tác số {number} - {unit}"
     )
+    born = rng.randint(1965, 2000) if person else None
+    if who is not None:
+        name, born = who
     row: dict[str, Any] = {
         "stt": number,
         "doi_tuong": "Cá nhân" if person else "Tập thể",
         "ho_ten": name,
         "gioi_tinh": rng.choice(["Nam", "Nữ"]) if person else None,
-        "nam_sinh": rng.randint(1965, 2000) if person else None,
+        "nam_sinh": born,
         "chuc_vu": "Chuyên viên" if person else None,
         "don_vi_cong_tac": unit,
         "giai_doan": rng.choice(["Phát hiện", "Đăng ký xây dựng", "Đang bồi dưỡng"]),
@@ -183,13 +193,13 @@ def _record(rng: random.Random, sheet: str, number: int, unit: str) -> dict[str,
         "b_CCHC": {
             "ten_mo_hinh": "Tiếp nhận hồ sơ trực tuyến",
             "linh_vuc_cai_cach": "Cải cách thủ tục hành chính",
-            "nam_ap_dung": 2023,
+            "nam_ap_dung": 2020,
             "hieu_qua_hai_long": "Rút ngắn thời gian giải quyết, người dân hài lòng.",
         },
         "c_CDS": {
             "ten_san_pham": "Phần mềm quản lý văn bản",
             "phuc_vu": "Chính quyền số",
-            "nam_su_dung": 2022,
+            "nam_su_dung": 2020,
             "hieu_qua_nang_suat": "Giảm một nửa thời gian tổng hợp báo cáo định kỳ.",
         },
     }
@@ -197,16 +207,33 @@ def _record(rng: random.Random, sheet: str, number: int, unit: str) -> dict[str,
     return row
 
 
-def _write_unit(args: tuple[Path, Path, int]) -> None:
-    campaign_path, inbox, n = args
+RECURRING = 8  # with recurring=True, each unit's exemplars registered year after year
+
+
+def _recurring(n: int) -> list[tuple[str, int]]:
+    rng = random.Random(f"recurring-{n}")
+    return [
+        (f"{rng.choice(FAMILY)} {rng.choice(MIDDLE)} {rng.choice(MIDDLE2)} {rng.choice(GIVEN)}",
+         rng.randint(1965, 2000))
+        for _ in range(RECURRING)
+    ]  # fmt: skip
+
+
+def _write_unit(args: tuple[Path, Path, int, int, bool]) -> None:
+    campaign_path, inbox, n, year, recurring = args
     campaign = load_campaign(campaign_path)
     specs = campaign.load_specs()
     unit = campaign.units[n]
-    rng = random.Random(n)
-    rows = {
-        sheet: [_record(rng, sheet, i + 1, unit.name) for i in range(rng.randint(30, 50))]
-        for sheet in ("a_HCM", "b_CCHC", "c_CDS")
-    }
+    rng = random.Random(n if year == 2025 else f"{n}-{year}")
+    rows = {}
+    for sheet in ("a_HCM", "b_CCHC", "c_CDS"):
+        count = rng.randint(30, 50)
+        # Recurring exemplars: the first rows of each sheet, a few of the unit's regulars.
+        regulars = rng.sample(_recurring(n), count // 10) if recurring else []
+        rows[sheet] = [
+            _record(rng, sheet, i + 1, unit.name, regulars[i] if i < len(regulars) else None)
+            for i in range(count)
+        ]
     if n % 10 == 3:  # about one workbook in ten carries a few mistakes
         rows["a_HCM"][2]["gioi_tinh"] = None
         rows["b_CCHC"][5]["nam_ap_dung"] = "hai không hai ba"
@@ -215,19 +242,24 @@ def _write_unit(args: tuple[Path, Path, int]) -> None:
         "don_vi": unit.name,
         "nguoi_lap": "Người Lập Biểu",
         "dien_thoai": "0232 3822 123",
-        "ngay_lap": date(2025, 12, 10),
+        "ngay_lap": date(year, 12, 10),
         "thu_truong": "Thủ Trưởng Đơn Vị",
     }
-    wb = build_template(campaign, specs, unit, today=date(2025, 11, 20))
+    wb = build_template(campaign, specs, unit, today=date(year, 11, 20))
     fill_template(wb, specs, info, rows)
     wb.save(inbox / f"{unit.code}.xlsx")
 
 
-def make_province(units: int, directory: Path) -> tuple[Campaign, Path]:
+def make_province(
+    units: int, directory: Path, year: int = 2025, recurring: bool = False
+) -> tuple[Campaign, Path]:
+    """N units' filled workbooks for `year`; with `recurring`, about a tenth of each unit's rows
+    are people it registers again every year (for the register's benchmark)."""
     directory.mkdir(parents=True, exist_ok=True)
-    campaign_path = province_campaign(units, directory)
+    campaign_path = province_campaign(units, directory, year)
     inbox = directory / "inbox"
     inbox.mkdir(exist_ok=True)
+    jobs = [(campaign_path, inbox, n, year, recurring) for n in range(units)]
     with ProcessPoolExecutor(max_workers=2) as pool:
-        list(pool.map(_write_unit, [(campaign_path, inbox, n) for n in range(units)]))
+        list(pool.map(_write_unit, jobs))
     return load_campaign(campaign_path), inbox
