@@ -6,6 +6,11 @@ import json
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
+
+from dhtt_batch.cli import cli
+
+from .conftest import SAMPLE_INBOX
 
 
 @pytest.fixture(scope="module")
@@ -121,3 +126,27 @@ def test_every_planted_mistake_is_found_at_its_cell(manifest: dict) -> None:
 def test_rows_read_always_equal_accepted_rejected_and_superseded(manifest: dict) -> None:
     for f in manifest["files"]:
         assert f["rows_read"] == f["rows_accepted"] + f["rows_rejected"] + f["rows_superseded"]
+
+
+def test_the_merge_summary_of_the_samples_reads_exactly_as_documented(tmp_path: Path) -> None:
+    """What the officer reads after `dhtt-batch merge samples/inbox` (README's first command),
+    line for line: unit counts and names, row accounting, the file no unit gets, the outputs."""
+    out = tmp_path / "out"
+    result = CliRunner().invoke(
+        cli, ["merge", str(SAMPLE_INBOX), "-o", str(out)], catch_exceptions=False
+    )
+    assert result.exit_code == 0
+    assert result.stdout == ""  # the summary is for a person: stderr (stdout is for --json)
+    assert result.stderr.replace(str(tmp_path), "TMP").splitlines() == [
+        "",
+        "Đơn vị: 7 hợp lệ, 1 cần sửa, 1 nộp muộn, 1 chưa nộp (tổng 10).",
+        "  Cần sửa: Phòng Kinh tế",
+        "  Nộp muộn: Trung tâm Phục vụ hành chính công",
+        "  Chưa nộp: Trung tâm Tin học - Công báo",
+        "Tệp: 12; dòng đọc 18 = 14 nhận + 2 loại + 2 thay thế.",
+        "  Tệp không đọc được: cong-van-kem-theo.pdf — Tệp không phải bảng tính Excel hoặc "
+        "LibreOffice (nội dung là tệp PDF). Hãy gửi biểu mẫu .xlsx đã điền.",
+        "Bảng tổng hợp: TMP/out/tong-hop-2025.xlsx",
+        "Tệp phản hồi gửi đơn vị: 4 tệp trong TMP/out/feedback",
+        "Biên bản (manifest): TMP/out/manifest.json",
+    ]
