@@ -9,7 +9,9 @@ from .campaign import default_campaign_path
 from .report.docx import default_docx_template
 from .spec import load_specs
 
-DEFAULT_HTML = Path(__file__).resolve().parent / "defaults" / "bao-cao.html"
+DEFAULTS = Path(__file__).resolve().parent / "defaults"
+DEFAULT_HTML = DEFAULTS / "bao-cao.html"
+HTML_FRAME = DEFAULTS / "khung-bao-cao.html"  # what bao-cao.html extends
 
 NEXT_STEPS = """\
 THƯ MỤC LÀM VIỆC dhtt-batch
@@ -25,7 +27,8 @@ THƯ MỤC LÀM VIỆC dhtt-batch
    Thư mục ket-qua/feedback/ chứa các tệp đã đánh dấu lỗi để gửi lại đơn vị.
 5. Lập báo cáo trình lãnh đạo:
      dhtt-batch report -c campaign.toml ket-qua/tong-hop-<kỳ>.xlsx -o bao-cao.docx
-   Muốn sửa mẫu báo cáo: sửa mau-bao-cao.docx (hoặc mau-bao-cao.html) rồi ghi
+   Muốn sửa mẫu báo cáo: sửa mau-bao-cao.docx (hoặc mau-bao-cao.html; phần đầu, kết
+   và chữ ký của bản HTML nằm ở khung-bao-cao.html) rồi ghi
    docx_template = "mau-bao-cao.docx" trong mục [report] của campaign.toml.
 """
 
@@ -49,6 +52,7 @@ def init_workdir(directory: Path) -> list[Path]:
         docx.write_bytes(default_docx_template(load_specs()).getvalue())
         html = directory / "mau-bao-cao.html"
         shutil.copyfile(DEFAULT_HTML, html)
+        shutil.copyfile(HTML_FRAME, directory / HTML_FRAME.name)
     except OSError as exc:
         raise InitError(f"Không tạo được thư mục {directory}: {exc.strerror or exc}.") from exc
     return [campaign, inbox, note, docx, html]

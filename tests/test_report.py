@@ -418,3 +418,36 @@ def test_office_can_use_its_own_edited_template(
     )
     assert result.exit_code == 0
     assert "Ghi chú riêng của Văn phòng: 10 đơn vị." in texts(docx.Document(str(target)))
+
+
+def test_office_can_edit_its_html_report_and_its_frame(
+    runner: CliRunner, tmp_path: Path, merged: Path
+) -> None:
+    """`init` gives both the HTML report and the frame it extends (letterhead, closing,
+    signature); an edit in either, in the work folder, shows in the report."""
+    work = tmp_path / "work"
+    assert runner.invoke(cli, ["init", str(work)]).exit_code == 0
+    html, frame = work / "mau-bao-cao.html", work / "khung-bao-cao.html"
+    html.write_text(
+        html.read_text(encoding="utf-8").replace(
+            "<h2>II.", "<p>Ghi chú riêng: {{ roster.total }} đơn vị.</p>\n<h2>II.", 1
+        ),
+        encoding="utf-8",
+    )
+    frame.write_text(
+        frame.read_text(encoding="utf-8").replace("<h1>BÁO CÁO</h1>", "<h1>BÁO CÁO NHANH</h1>"),
+        encoding="utf-8",
+    )
+    campaign = work / "campaign.toml"
+    campaign.write_text(
+        campaign.read_text(encoding="utf-8").replace(
+            'html_template = ""', 'html_template = "mau-bao-cao.html"'
+        ),
+        encoding="utf-8",
+    )
+    target = tmp_path / "bc.html"
+    args = ["report", "-c", str(campaign), str(merged / "tong-hop-2025.xlsx"), "-o", str(target)]
+    assert runner.invoke(cli, args, catch_exceptions=False).exit_code == 0
+    page = target.read_text(encoding="utf-8")
+    assert "<p>Ghi chú riêng: 10 đơn vị.</p>" in page and "<h1>BÁO CÁO NHANH</h1>" in page
+    assert "PHỤ LỤC<br>DANH SÁCH TẬP THỂ, CÁ NHÂN ĐIỂN HÌNH TIÊN TIẾN" in page

@@ -153,15 +153,19 @@ def wrap_label(label: str, width: int = 28) -> str:
 def render_html(context: dict[str, Any], chart: bytes, campaign: Campaign) -> str:
     custom = campaign.report.html_template
     if custom and not custom.is_file():
-        raise ReportError(f"Không tìm thấy mẫu báo cáo HTML {custom}.")
+        raise ReportError(f"Không tìm thấy mẫu báo cáo HTML {readable(str(custom))}.")
     folder, name = (custom.parent, custom.name) if custom else (DEFAULTS, "bao-cao.html")
     return fill_html(folder, name, context, chart)
 
 
 def fill_html(folder: Path, name: str, context: dict[str, Any], chart: bytes) -> str:
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(folder), autoescape=True, undefined=jinja2.StrictUndefined
+    """`name` in `folder` filled from the context. The reports extend the frame
+    (khung-bao-cao.html: letterhead, closing, signature): the one beside the template when the
+    office has its own, else the package's."""
+    loader = jinja2.ChoiceLoader(
+        [jinja2.FileSystemLoader(folder), jinja2.FileSystemLoader(DEFAULTS)]
     )
+    env = jinja2.Environment(loader=loader, autoescape=True, undefined=jinja2.StrictUndefined)
     try:
         template = env.get_template(name)
         return template.render(**context, chart_png_base64=base64.b64encode(chart).decode())
