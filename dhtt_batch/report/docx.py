@@ -401,15 +401,11 @@ APPENDIX_HEADERS = [
 ]
 
 
-def _appendix(doc: DocxDocument) -> None:
+def appendix_heading(doc: DocxDocument, title: str) -> None:
+    """A new page headed "PHỤ LỤC", the list's title and the report it goes with."""
     para(doc).add_run().add_break(WD_BREAK.PAGE)
     para(doc, "PHỤ LỤC", bold=True, align=CENTER)
-    para(
-        doc,
-        "DANH SÁCH TẬP THỂ, CÁ NHÂN ĐIỂN HÌNH TIÊN TIẾN ĐỀ NGHỊ BIỂU DƯƠNG, KHEN THƯỞNG",
-        bold=True,
-        align=CENTER,
-    )
+    para(doc, title, bold=True, align=CENTER)
     para(
         doc,
         "(Kèm theo Báo cáo số {{ number or '      ' }}/{{ symbol }} ngày {{ date.day }}/"
@@ -417,6 +413,12 @@ def _appendix(doc: DocxDocument) -> None:
         italic=True,
         align=CENTER,
         after=6,
+    )
+
+
+def _appendix(doc: DocxDocument) -> None:
+    appendix_heading(
+        doc, "DANH SÁCH TẬP THỂ, CÁ NHÂN ĐIỂN HÌNH TIÊN TIẾN ĐỀ NGHỊ BIỂU DƯƠNG, KHEN THƯỞNG"
     )
     para(doc, "{%p if proposals %}")
     _grouped_table(doc)

@@ -10,9 +10,8 @@ from __future__ import annotations
 from io import BytesIO
 
 from docx.document import Document as DocxDocument
-from docx.enum.text import WD_BREAK
 
-from .docx import CENTER, JUSTIFY, build_document, heading, loop_table, para
+from .docx import CENTER, JUSTIFY, appendix_heading, build_document, heading, loop_table, para
 
 TEXT_WIDTH = 16.2  # cm between the margins
 
@@ -105,22 +104,7 @@ def _body(doc: DocxDocument, years: int) -> None:
 
 
 def _appendix(doc: DocxDocument) -> None:
-    para(doc).add_run().add_break(WD_BREAK.PAGE)
-    para(doc, "PHỤ LỤC", bold=True, align=CENTER)
-    para(
-        doc,
-        "DANH SÁCH ĐIỂN HÌNH TIÊN TIẾN TIÊU BIỂU GIAI ĐOẠN {{ phase }}",
-        bold=True,
-        align=CENTER,
-    )
-    para(
-        doc,
-        "(Kèm theo Báo cáo số {{ number or '      ' }}/{{ symbol }} ngày {{ date.day }}/"
-        "{{ date.month }}/{{ date.year }} của {{ agency }})",
-        italic=True,
-        align=CENTER,
-        after=6,
-    )
+    appendix_heading(doc, "DANH SÁCH ĐIỂN HÌNH TIÊN TIẾN TIÊU BIỂU GIAI ĐOẠN {{ phase }}")
     para(doc, "{{ ranking_rule }}", size=12, italic=True, align=JUSTIFY, after=6)
     para(doc, "{%p if candidates %}")
     loop_table(
