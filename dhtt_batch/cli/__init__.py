@@ -14,18 +14,19 @@ from typing import Any
 
 import click
 
-from . import __version__, cli_text
-from .atomic import OutputError
-from .campaign import Campaign, CampaignError, load_campaign
-from .naming import readable, shown
-from .report import ReportError
-from .spec import SpecError, SpecSet
+from .. import __version__
+from ..atomic import OutputError
+from ..campaign import Campaign, CampaignError, load_campaign
+from ..naming import readable, shown
+from ..report import ReportError
+from ..spec import SpecError, SpecSet
+from . import click_messages
 
 EXIT_USAGE = 2
 EXIT_OUTPUT = 3
 SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
 
-cli_text.install()  # click's own usage errors and help headings in Vietnamese
+click_messages.install()  # click's own usage errors and help headings in Vietnamese
 
 
 class Problem(click.ClickException):
@@ -73,7 +74,7 @@ def load_configuration(campaign_path: Path | None) -> tuple[Campaign, SpecSet]:
         raise ConfigProblem(str(exc)) from exc
 
 
-@click.group(cls=cli_text.Group)
+@click.group(cls=click_messages.Group)
 @click.version_option(__version__, prog_name="dhtt-batch")
 def cli() -> None:
     """Thu thập, kiểm tra, tổng hợp và báo cáo biểu mẫu đăng ký điển hình tiên tiến.
@@ -89,7 +90,7 @@ def init(directory: Path) -> None:
 
     Ví dụ:  dhtt-batch init thi-dua-2025
     """
-    from .workdir import InitError, init_workdir
+    from ..workdir import InitError, init_workdir
 
     try:
         created = init_workdir(directory)
@@ -125,7 +126,7 @@ def template(
 
     Ví dụ:  dhtt-batch template --unit HCTC -o bieu-mau-HCTC.xlsx
     """
-    from .template import write_all_units, write_template
+    from ..template import write_all_units, write_template
 
     if unit_code and all_units:
         raise ConfigProblem("Chỉ dùng một trong hai tùy chọn --unit hoặc --all-units.")
@@ -177,10 +178,10 @@ def validate(
 
     Ví dụ:  dhtt-batch validate inbox/ --feedback phan-hoi/
     """
-    from .outputs.console import print_validation, stdout_console
-    from .outputs.feedback.jobs import write_all_feedback
-    from .outputs.validation_json import dumps, validation_document
-    from .validate import validate_paths
+    from ..outputs.console import print_validation, stdout_console
+    from ..outputs.feedback.jobs import write_all_feedback
+    from ..outputs.validation_json import dumps, validation_document
+    from ..validate import validate_paths
 
     missing = [readable(str(p)) for p in paths if not p.exists()]
     if missing:
@@ -249,10 +250,10 @@ def merge(
 
     Ví dụ:  dhtt-batch merge inbox/ -o ket-qua/
     """
-    from .export import ExportError
-    from .merge import AccountingError
-    from .outputs.console import print_export, print_merge, stderr_console
-    from .outputs.merge_outputs import OutdirError, check_folders, run_merge
+    from ..export import ExportError
+    from ..merge import AccountingError
+    from ..outputs.console import print_export, print_merge, stderr_console
+    from ..outputs.merge_outputs import OutdirError, check_folders, run_merge
 
     if not inbox.is_dir():
         raise ConfigProblem(f"Không tìm thấy thư mục {readable(str(inbox))}.")
@@ -326,7 +327,7 @@ def report(
     Ví dụ:  dhtt-batch report ket-qua/tong-hop-2025.xlsx -o bao-cao.docx
             dhtt-batch report --register -c tong-ket.toml -o bao-cao-tong-ket.docx
     """
-    from .report.render import render_report
+    from ..report.render import render_report
 
     if from_register:
         if consolidated is not None:
@@ -352,8 +353,8 @@ def report(
 
 
 def _review_report(campaign: Campaign, specs: SpecSet, db: str | None, output: Path) -> None:
-    from .register.db import resolve_url
-    from .report.review import render_review
+    from ..register.db import resolve_url
+    from ..report.review import render_review
 
     with register_errors():
         try:
@@ -415,7 +416,7 @@ def export(
 
     Ví dụ:  dhtt-batch export ket-qua/tong-hop-2025.xlsx -o de-nghi.xlsx
     """
-    from .export import ExportError, describe_export, export_proposals
+    from ..export import ExportError, describe_export, export_proposals
 
     if not consolidated.is_file():
         raise ConfigProblem(f"Không tìm thấy tệp {consolidated}.")
@@ -468,9 +469,9 @@ def collect(source: str, inbox: Path, since: Any, password_env: str, cafile: Pat
     """
     import os
 
-    from .mail import MailError
-    from .mail import collect as collect_mail
-    from .outputs.console import print_collect, stderr_console
+    from ..mail import MailError
+    from ..mail import collect as collect_mail
+    from ..outputs.console import print_collect, stderr_console
 
     password = None
     if source.startswith(("imap://", "imaps://")):
@@ -495,7 +496,7 @@ def collect(source: str, inbox: Path, since: Any, password_env: str, cafile: Pat
 
 @contextlib.contextmanager
 def register_errors() -> Iterator[None]:
-    from .register import RegisterError, RegisterWriteError
+    from ..register import RegisterError, RegisterWriteError
 
     try:
         yield
@@ -510,7 +511,7 @@ def with_register(func: Callable[..., Any]) -> Callable[..., Any]:
 
     @functools.wraps(func)
     def wrapper(campaign: Campaign, specs: SpecSet, db: str | None, **kwargs: Any) -> Any:
-        from .register.db import resolve_url
+        from ..register.db import resolve_url
 
         url = resolve_url(db, campaign)
         with register_errors():
@@ -568,10 +569,10 @@ def register_add(
 
     Ví dụ:  dhtt-batch register add ket-qua/tong-hop-2025.xlsx
     """
-    from .register.api import AddFailure, add_files
-    from .register.console import print_added, stderr_console
-    from .register.db import display_url
-    from .register.identity import who
+    from ..register.api import AddFailure, add_files
+    from ..register.console import print_added, stderr_console
+    from ..register.db import display_url
+    from ..register.identity import who
 
     results = add_files(url, paths, specs, who(by))
     print_added(results, display_url(url), stderr_console())
@@ -597,13 +598,13 @@ def register_list(
 
     Ví dụ:  dhtt-batch register list --min-years 3
     """
-    from .register.api import list_register
+    from ..register.api import list_register
 
     found = list_register(url, campaign, specs, criterion, min_years)
     if as_json:
         click.echo(json.dumps([e.as_json() for e in found], ensure_ascii=False))
     else:
-        from .register.console import print_list, stderr_console
+        from ..register.console import print_list, stderr_console
 
         print_list(found, stderr_console())
 
@@ -617,13 +618,13 @@ def register_review(campaign: Campaign, specs: SpecSet, url: str, as_json: bool)
 
     Ví dụ:  dhtt-batch register review
     """
-    from .register.api import review_register
+    from ..register.api import review_register
 
     matches = review_register(url)
     if as_json:
         click.echo(json.dumps([m.as_json() for m in matches], ensure_ascii=False, indent=1))
     else:
-        from .register.console import print_review, stderr_console
+        from ..register.console import print_review, stderr_console
 
         print_review(matches, stderr_console())
 
@@ -647,8 +648,8 @@ def register_link(
 
     Ví dụ:  dhtt-batch register link 12 40 --note "Chuyển công tác năm 2024"
     """
-    from .register.api import link_exemplars
-    from .register.identity import who
+    from ..register.api import link_exemplars
+    from ..register.identity import who
 
     outcome = link_exemplars(url, first, second, who(by), note)
     click.echo(outcome.message, err=True)
@@ -673,8 +674,8 @@ def register_unlink(
 
     Ví dụ:  dhtt-batch register unlink 12 40
     """
-    from .register.api import unlink_exemplars
-    from .register.identity import who
+    from ..register.api import unlink_exemplars
+    from ..register.identity import who
 
     outcome = unlink_exemplars(url, first, second, who(by), note)
     click.echo(outcome.message, err=True)
@@ -704,7 +705,7 @@ def register_export(
 
     Ví dụ:  dhtt-batch register export -o lich-su.xlsx
     """
-    from .register.api import export_register
+    from ..register.api import export_register
 
     try:
         count = export_register(url, campaign, specs, output, criterion, min_years)
@@ -762,7 +763,3 @@ def main() -> None:
             sys.stdout.flush()
             sys.stderr.flush()
         os._exit(done.code or 0)
-
-
-if __name__ == "__main__":
-    main()
