@@ -10,7 +10,7 @@ from typing import Any
 import click
 
 from ..atomic import OutputError
-from ..campaign import Campaign
+from ..campaign import Campaign, CampaignError
 from ..naming import readable
 from ..spec import SpecSet
 from .click_messages import Command
@@ -77,10 +77,10 @@ def template(
             f"-o phải là tệp .xlsx (ví dụ bieu-mau.xlsx), không phải '{output}'. Để tạo biểu "
             "mẫu cho mọi đơn vị vào một thư mục, dùng --all-units."
         )
-    unit = campaign.unit(unit_code.strip().upper()) if unit_code else None
-    if unit_code and unit is None:
-        codes = ", ".join(u.code for u in campaign.units)
-        raise ConfigProblem(f"Không có đơn vị mã '{unit_code}' trong danh sách ({codes}).")
+    try:
+        unit = campaign.lookup_unit(unit_code) if unit_code else None
+    except CampaignError as exc:
+        raise ConfigProblem(str(exc)) from exc
     try:
         if all_units:
             paths = write_all_units(campaign, specs, output)
