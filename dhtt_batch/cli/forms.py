@@ -116,27 +116,24 @@ def validate(
     Ví dụ:  dhtt-batch validate inbox/ --feedback phan-hoi/
     """
     from ..outputs.console import print_validation, stdout_console
-    from ..outputs.feedback.jobs import write_all_feedback
+    from ..outputs.validate_outputs import NothingToValidate, run_validate
     from ..outputs.validation_json import dumps, validation_document
-    from ..validate import validate_paths
 
-    missing = [readable(str(p)) for p in paths if not p.exists()]
-    if missing:
-        raise ConfigProblem(f"Không tìm thấy: {', '.join(missing)}.")
-    result = validate_paths(paths, campaign, specs)
-    if not result.submissions:
-        raise ConfigProblem("Không có tệp nào để kiểm tra.")
     try:
-        written = write_all_feedback(result, feedback_dir) if feedback_dir else []
+        run = run_validate(paths, campaign, specs, feedback_dir)
+    except NothingToValidate as exc:
+        raise ConfigProblem(str(exc)) from exc
     except OutputError as exc:
         raise OutputProblem(str(exc)) from exc
+    result = run.result
     if as_json:
         click.echo(dumps(validation_document(result)))
     else:
         print_validation(result, stdout_console())  # the report: `validate … > loi.txt`
-        if written:
+        if run.feedback:
             click.echo(
-                f"Đã ghi {len(written)} tệp phản hồi vào {readable(str(feedback_dir))}", err=True
+                f"Đã ghi {len(run.feedback)} tệp phản hồi vào {readable(str(feedback_dir))}",
+                err=True,
             )
     if result.has_errors:
         raise SystemExit(1)
