@@ -69,7 +69,7 @@ def merge(
 
     if not inbox.is_dir():
         raise ConfigProblem(f"Không tìm thấy thư mục {readable(str(inbox))}.")
-    try:
+    try:  # before the progress display starts (on a terminal it would flash, else a blank line)
         check_folders(inbox, outdir)
     except OutdirError as exc:
         raise ConfigProblem(str(exc)) from exc
