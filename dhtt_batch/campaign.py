@@ -199,6 +199,15 @@ class Campaign:
     def unit(self, code: str) -> Unit | None:
         return self._by_code.get(code)
 
+    def lookup_unit(self, typed: str) -> Unit:
+        """The unit whose code a person typed (any case, spaces around it); CampaignError
+        lists the codes there are."""
+        unit = self.unit(typed.strip().upper())
+        if unit is None:
+            codes = ", ".join(u.code for u in self.units)
+            raise CampaignError(f"Không có đơn vị mã '{typed}' trong danh sách ({codes}).")
+        return unit
+
     @cached_property
     def _by_code(self) -> dict[str, Unit]:
         return {unit.code: unit for unit in self.units}

@@ -28,6 +28,15 @@ def test_default_campaign_reproduces_the_seed_office() -> None:
     assert (report.plan_number, report.plan_symbol, report.plan_date) == ("", "KH-VPUBND", 2022)
 
 
+def test_a_typed_unit_code_is_found_in_any_case_and_an_unknown_one_lists_the_codes() -> None:
+    campaign = load_campaign()
+    assert campaign.lookup_unit(" kt ") is campaign.unit("KT")
+    with pytest.raises(CampaignError) as raised:
+        campaign.lookup_unit("XYZ")
+    codes = ", ".join(unit.code for unit in campaign.units)
+    assert str(raised.value) == f"Không có đơn vị mã 'XYZ' trong danh sách ({codes})."
+
+
 def test_plan_date_may_be_a_full_date(tmp_path: Path) -> None:
     path = _campaign_with(tmp_path, "plan_date = 2022", "plan_date = 2022-11-15")
     assert load_campaign(path).report.plan_date == date(2022, 11, 15)

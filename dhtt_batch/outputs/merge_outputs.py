@@ -45,6 +45,7 @@ __all__ = [
     "FEEDBACK_DIR",
     "MergeRun",
     "OutdirError",
+    "check_folders",
     "export_name",
     "report_name",
     "run_merge",

@@ -1,0 +1,5 @@
+"""`python -m dhtt_batch.cli …` runs the installed `dhtt-batch` command."""
+
+from . import main
+
+main()
