@@ -17,7 +17,8 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from .spec import SpecSet, default_spec_dir, load_specs
+from .spec import SpecSet
+from .spec_loader import default_spec_dir, load_specs
 from .textkey import text_key
 
 PERIOD_KINDS = {
