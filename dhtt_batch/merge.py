@@ -17,7 +17,8 @@ import pandas as pd
 from .campaign import Campaign, Unit
 from .collation import exemplar_key
 from .duplicates import Duplicate, find_duplicates
-from .findings import ERROR, OFFICE_NOTICES, Finding, make_finding, sort_findings
+from .finding_codes import OFFICE_NOTICES
+from .findings import ERROR, Finding, make_finding, sort_findings
 from .identify import identity_findings
 from .received import Evidence, best, gather, newest
 from .spec import Role, SpecSet

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from .campaign import default_campaign_path
 from .report.docx import default_docx_template
-from .spec import load_specs
+from .spec_loader import load_specs
 
 DEFAULTS = Path(__file__).resolve().parent / "defaults"
 DEFAULT_HTML = DEFAULTS / "bao-cao.html"

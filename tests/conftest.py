@@ -22,7 +22,8 @@ from openpyxl.utils import get_column_letter
 from dhtt_batch.campaign import Campaign, default_campaign_path, load_campaign
 from dhtt_batch.findings import Finding
 from dhtt_batch.formats.template_layout import FORM_FIRST_ROW
-from dhtt_batch.spec import SheetSpec, SpecSet, load_specs
+from dhtt_batch.spec import SheetSpec, SpecSet
+from dhtt_batch.spec_loader import load_specs
 from dhtt_batch.template import build_template
 from dhtt_batch.testing import example_record, fill_template, save_saved_at
 from dhtt_batch.validate import ValidationResult, validate_paths

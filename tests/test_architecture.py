@@ -88,6 +88,7 @@ def test_imports_flow_one_way_from_cli_to_spec() -> None:
     assert {name for name, targets in library.items() if any(map(_in_cli, targets))} == set()
     assert any(_in_cli(name) for name in graph)  # the rule is about a package that exists
     assert graph["dhtt_batch.spec"] == set()
+    assert graph["dhtt_batch.spec_loader"] == {"dhtt_batch.spec"}  # YAML → the spec's model
     assert graph["dhtt_batch.textkey"] == set()  # the one comparison form of fixed text
     # The bottom layer only ever imports the spec (and the comparison form of text).
     for bottom in ("dhtt_batch.states", "dhtt_batch.xlsx.cells", "dhtt_batch.collation"):

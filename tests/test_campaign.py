@@ -6,7 +6,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from dhtt_batch.campaign import KNOWN_KEYS, CampaignError, default_campaign_path, load_campaign
+from dhtt_batch.campaign import CampaignError, default_campaign_path, load_campaign
+from dhtt_batch.campaign_keys import KNOWN_KEYS
 from dhtt_batch.cli import cli
 
 

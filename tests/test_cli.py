@@ -82,7 +82,7 @@ def test_usage_errors_exit_2(runner: CliRunner, args: list[str]) -> None:
 
 
 def test_readme_documents_every_finding_code() -> None:
-    from dhtt_batch.findings import codes_table
+    from dhtt_batch.finding_codes import codes_table
 
     assert codes_table() in README.read_text(encoding="utf-8")
 

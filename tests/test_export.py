@@ -20,7 +20,8 @@ from click.testing import CliRunner
 from dhtt_batch.campaign import Campaign, default_campaign_path, load_campaign
 from dhtt_batch.cli import cli
 from dhtt_batch.formats.template_layout import FIRST_DATA_ROW
-from dhtt_batch.spec import SpecSet, load_specs
+from dhtt_batch.spec import SpecSet
+from dhtt_batch.spec_loader import load_specs
 from dhtt_batch.template import build_template
 from dhtt_batch.testing import fill_template
 

@@ -19,7 +19,8 @@ from dhtt_batch.formats.template_layout import FIRST_DATA_ROW
 from dhtt_batch.outputs.feedback.jobs import write_all_feedback
 from dhtt_batch.outputs.feedback.openpyxl_copy import write_with_openpyxl
 from dhtt_batch.outputs.feedback.parts import AUTHOR, FIXES_SHEET, Unsupported
-from dhtt_batch.outputs.feedback.patch import _legacy_drawing_position, patched_copy
+from dhtt_batch.outputs.feedback.patch import patched_copy
+from dhtt_batch.outputs.feedback.sheet_xml import legacy_drawing_position
 from dhtt_batch.spec import SpecSet
 from dhtt_batch.submission import Submission, SubmissionId
 from dhtt_batch.template import build_template
@@ -157,9 +158,9 @@ def test_comments_drawing_goes_before_the_sheets_own_extension_list() -> None:
         'type="expression"><extLst><ext uri="x"/></extLst></cfRule></conditionalFormatting>'
         '<pageMargins/><extLst><ext uri="y"/></extLst></worksheet>'
     )
-    assert xml[_legacy_drawing_position(xml) :].startswith('<extLst><ext uri="y"/>')
+    assert xml[legacy_drawing_position(xml) :].startswith('<extLst><ext uri="y"/>')
     plain = '<worksheet xmlns="m"><sheetData/><pageMargins/><tableParts count="0"/></worksheet>'
-    assert plain[_legacy_drawing_position(plain) :].startswith("<tableParts")
+    assert plain[legacy_drawing_position(plain) :].startswith("<tableParts")
 
 
 def test_every_fallback_to_openpyxl_says_why(

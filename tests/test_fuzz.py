@@ -73,7 +73,7 @@ CELL_VALUES = st.one_of(
 def workbooks(tmp_path_factory: pytest.TempPathFactory) -> dict[str, bytes]:
     """The workbook contents examples draw from, built once."""
     from dhtt_batch.campaign import load_campaign
-    from dhtt_batch.spec import load_specs
+    from dhtt_batch.spec_loader import load_specs
     from dhtt_batch.template import build_template
     from dhtt_batch.testing import fill_template
 

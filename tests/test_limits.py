@@ -248,7 +248,7 @@ def test_crash_isolation_finds_the_culprit_among_many(
 
     from dhtt_batch import submission
     from dhtt_batch.campaign import load_campaign
-    from dhtt_batch.spec import load_specs
+    from dhtt_batch.spec_loader import load_specs
     from dhtt_batch.validate import validate_paths
 
     inbox = tmp_path / "inbox"

@@ -388,7 +388,8 @@ def test_migrations_build_exactly_the_tables_of_the_schema(
 def test_where_the_register_lives(tmp_path: Path, campaign: Campaign) -> None:
     import dataclasses
 
-    from dhtt_batch.campaign import RegisterSettings, load_campaign
+    from dhtt_batch.campaign import load_campaign
+    from dhtt_batch.campaign_settings import RegisterSettings
 
     assert resolve_url(None, campaign) == f"sqlite:///{Path.cwd() / 'dhtt-register.sqlite'}"
     own = tmp_path / "work" / "campaign.toml"

@@ -4,7 +4,8 @@ from pathlib import Path
 
 import pytest
 
-from dhtt_batch.spec import RelativeYear, Role, SpecError, SpecSet, load_specs
+from dhtt_batch.spec import RelativeYear, Role, SpecError, SpecSet
+from dhtt_batch.spec_loader import load_specs
 
 
 def test_default_specs_declare_the_info_sheet_and_three_criteria(specs: SpecSet) -> None:

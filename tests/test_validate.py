@@ -14,7 +14,7 @@ from openpyxl.utils import get_column_letter
 
 from dhtt_batch import validate as validate_module
 from dhtt_batch.campaign import Campaign
-from dhtt_batch.findings import KINDS
+from dhtt_batch.finding_codes import KINDS
 from dhtt_batch.formats.template_layout import FIRST_DATA_ROW, HEADER_ROW
 from dhtt_batch.parallel import map_shards
 from dhtt_batch.spec import SpecSet

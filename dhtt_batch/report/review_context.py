@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from ..campaign import Campaign, RegisterSettings
+from ..campaign import Campaign
+from ..campaign_settings import RegisterSettings
 from ..register.identity import COLLECTIVE, INDIVIDUAL
 from ..register.query import Exemplar
 from ..register.stats import PHASE, ReviewData

@@ -1,4 +1,4 @@
-"""The Word template of the sơ kết / tổng kết Báo cáo, built on report/docx.py.
+"""The Word template of the sơ kết / tổng kết Báo cáo, built on report/docx_frame.py.
 
 The page, header block, title and signature block are the annual report's own
 (`build_document`), so both reports keep one format; only the body and the appendix differ.
@@ -11,7 +11,8 @@ from io import BytesIO
 
 from docx.document import Document as DocxDocument
 
-from .docx import CENTER, JUSTIFY, appendix_heading, build_document, heading, loop_table, para
+from .docx_blocks import CENTER, JUSTIFY, heading, loop_table, para
+from .docx_frame import appendix_heading, build_document
 
 TEXT_WIDTH = 16.2  # cm between the margins
 

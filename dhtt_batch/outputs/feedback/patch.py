@@ -8,6 +8,9 @@ with), and the fixes sheet is added first with links to the cells. Everything el
 unit's validations, protection, formatting, even parts openpyxl would drop — is kept byte for
 byte. Anything unusual (prefixed main namespace, cells without addresses, existing comments, a
 returned feedback copy) returns None, and the caller falls back to the openpyxl path.
+
+This module is the package's side: its parts, relationships, content types and the workbook's
+sheet list; a worksheet's own edits are in sheet_xml.py, the appended styles in styles_xml.py.
 """
 
 from __future__ import annotations
@@ -19,17 +22,9 @@ from collections import defaultdict
 from pathlib import Path
 
 from ...findings import ERROR, Finding
-from ...xlsx.cells import CellRef, column_letters, column_number
+from ...xlsx.cells import CellRef
 from ...xlsx.package import PackageError, sheet_parts
-from ...xlsx.parts import (
-    BORDER_RGB,
-    ERROR_RGB,
-    HEADER_RGB,
-    MAIN_NS,
-    REL_NS,
-    WARNING_RGB,
-    XML_HEAD,
-)
+from ...xlsx.parts import ERROR_RGB, MAIN_NS, REL_NS, WARNING_RGB, XML_HEAD
 from ...xlsx.stream import escape_text
 from .parts import (
     FIXES_HEADER_ROW,
@@ -40,27 +35,10 @@ from .parts import (
     is_fixes_sheet,
     vml_xml,
 )
+from .sheet_xml import legacy_drawing_position, set_cell_styles
+from .styles_xml import Styles
 
 _CT = "application/vnd.openxmlformats-officedocument"
-# Worksheet children that follow <legacyDrawing> (schema order); extLst is found separately,
-# since a conditional-formatting rule may hold an extLst of its own.
-_AFTER_LEGACY = (
-    "<legacyDrawingHF",
-    "<drawingHF",
-    "<picture",
-    "<oleObjects",
-    "<controls",
-    "<webPublishItems",
-    "<tableParts",
-    "</worksheet>",
-)
-_LAST_EXT = re.compile(r"<extLst>(?:(?!<extLst).)*</extLst>\s*</worksheet>\s*$", re.S)
-_ROW = re.compile(r"<row\b([^>]*?)(/>|>(.*?)</row>)", re.S)
-_CELL = re.compile(r"<c\b([^>]*?)(/>|>.*?</c>)", re.S)
-_R_ATTR = re.compile(r'\br="([A-Z]{1,3})?([0-9]+)"')
-_COL = re.compile(r"<col\b([^>]*?)/?>")
-_COL_ATTRS = ("min", "max", "style")
-_MAX_COLUMN = 16384
 # xsd:boolean: Excel writes "1", LibreOffice "true".
 _TAB_SELECTED = re.compile(r"""\btabSelected=(["'])\s*(?:1|true)\s*\1""")
 
@@ -102,7 +80,7 @@ class _Package:
             raise Unsupported("a returned feedback copy: its old marks must be cleared")
         for name in ("xl/workbook.xml", "xl/styles.xml", "[Content_Types].xml"):
             _require_default_namespace(self.read(name))
-        styles = _Styles(self.read("xl/styles.xml"))
+        styles = Styles(self.read("xl/styles.xml"))
         marks = _marks(findings, self.sheet_parts)
         for number, (sheet, cells) in enumerate(sorted(marks.items()), start=1):
             self._mark_sheet(self.sheet_parts[sheet], cells, styles, number)
@@ -112,7 +90,7 @@ class _Package:
         return self._zip()
 
     def _mark_sheet(
-        self, part: str, cells: dict[CellRef, list[Finding]], styles: _Styles, number: int
+        self, part: str, cells: dict[CellRef, list[Finding]], styles: Styles, number: int
     ) -> None:
         xml = self.read(part)
         _require_default_namespace(xml)
@@ -123,7 +101,7 @@ class _Package:
             ref: ERROR_RGB if any(f.severity == ERROR for f in items) else WARNING_RGB
             for ref, items in cells.items()
         }
-        xml = _set_cell_styles(xml, fills, styles)
+        xml = set_cell_styles(xml, fills, styles)
         comments, vml = f"xl/comments_dhtt{number}.xml", f"xl/drawings/vml_dhtt{number}.vml"
         rels = (
             self.read(rels_name)
@@ -144,7 +122,7 @@ class _Package:
             ),
         )
         self.write(rels_name, rels)
-        at = _legacy_drawing_position(xml)
+        at = legacy_drawing_position(xml)
         # A local namespace declaration: the prefix is right whatever the root declares.
         xml = f'{xml[:at]}<legacyDrawing xmlns:r="{REL_NS}" r:id="{vml_id}"/>{xml[at:]}'
         self.write(part, xml)
@@ -269,17 +247,6 @@ def _require_default_namespace(xml: str) -> None:
         raise Unsupported("main namespace is prefixed")
 
 
-def _legacy_drawing_position(xml: str) -> int:
-    """Where <legacyDrawing> goes: before the first worksheet child that must follow it."""
-    if "AlternateContent" in xml:
-        raise Unsupported("alternate content: child order cannot be read from text")
-    found = [i for i in (xml.find(tag) for tag in _AFTER_LEGACY) if i >= 0]
-    last_ext = _LAST_EXT.search(xml)
-    if last_ext:
-        found.append(last_ext.start())
-    return min(found)
-
-
 def _rels_name(part: str) -> str:
     folder, name = part.rsplit("/", 1)
     return f"{folder}/_rels/{name}.rels"
@@ -291,219 +258,3 @@ def _free_id(rels: str, base: str) -> str:
         n += 1
         candidate = f"{base}{n}"
     return candidate
-
-
-class _Styles:
-    """styles.xml with fills, fonts, borders and cell formats appended (never renumbered)."""
-
-    def __init__(self, xml: str) -> None:
-        self.xml_text = xml
-        self.lists = {
-            tag: _items(xml, tag, child)
-            for tag, child in (
-                ("fills", "fill"),
-                ("fonts", "font"),
-                ("borders", "border"),
-                ("cellXfs", "xf"),
-            )
-        }
-        self.clones: dict[tuple[int, str], int] = {}
-
-    def add(self, tag: str, item: str) -> int:
-        self.lists[tag].append(item)
-        return len(self.lists[tag]) - 1
-
-    def filled(self, xf: int, rgb: str) -> int:
-        """A copy of cell format `xf` with a solid fill."""
-        if (xf, rgb) not in self.clones:
-            xfs = self.lists["cellXfs"]
-            base = xfs[xf] if xf < len(xfs) else xfs[0]
-            fill = self.add("fills", _solid(rgb))
-            clone = re.sub(r'\s(?:fillId|applyFill)="\w+"', "", base)
-            clone = re.sub(r"^<xf\b", f'<xf fillId="{fill}" applyFill="1"', clone)
-            self.clones[(xf, rgb)] = self.add("cellXfs", clone)
-        return self.clones[(xf, rgb)]
-
-    def fixes_xfs(self) -> dict[str, int]:
-        bold = self.add("fonts", '<font><b/><sz val="11"/><name val="Calibri"/></font>')
-        link = self.add(
-            "fonts", '<font><u/><sz val="11"/><color rgb="FF0563C1"/><name val="Calibri"/></font>'
-        )
-        fill = self.add("fills", _solid(HEADER_RGB))
-        side = f'style="thin"><color rgb="FF{BORDER_RGB}"/>'
-        border = self.add(
-            "borders",
-            f"<border><left {side}</left><right {side}</right>"
-            f"<top {side}</top><bottom {side}</bottom><diagonal/>"
-            "</border>",
-        )
-        return {
-            "bold": self.add(
-                "cellXfs",
-                f'<xf numFmtId="0" fontId="{bold}" fillId="0" '
-                'borderId="0" xfId="0" applyFont="1"/>',
-            ),
-            "header": self.add(
-                "cellXfs",
-                (
-                    f'<xf numFmtId="0" fontId="{bold}" fillId="{fill}" borderId="{border}" '
-                    'xfId="0" applyFont="1" applyFill="1" applyBorder="1" applyAlignment="1">'
-                    '<alignment horizontal="center" vertical="center" wrapText="1"/></xf>'
-                ),
-            ),
-            "link": self.add(
-                "cellXfs",
-                f'<xf numFmtId="0" fontId="{link}" fillId="0" '
-                'borderId="0" xfId="0" applyFont="1"/>',
-            ),
-            "wrap": self.add(
-                "cellXfs",
-                '<xf numFmtId="0" fontId="0" fillId="0" borderId="0" '
-                'xfId="0" applyAlignment="1"><alignment '
-                'vertical="top" wrapText="1"/></xf>',
-            ),
-        }
-
-    def xml(self) -> str:
-        xml = self.xml_text
-        for tag, items in self.lists.items():
-            xml = _replace_list(xml, tag, items)
-        return xml
-
-
-def _solid(rgb: str) -> str:
-    return (
-        f'<fill><patternFill patternType="solid"><fgColor rgb="FF{rgb}"/>'
-        '<bgColor indexed="64"/></patternFill></fill>'
-    )
-
-
-def _list_span(xml: str, tag: str) -> re.Match[str]:
-    found = re.search(rf"<{tag}\b[^>]*?(?:/>|>(.*?)</{tag}>)", xml, re.S)
-    if found is None:
-        raise Unsupported(f"styles.xml without <{tag}>")
-    return found
-
-
-def _items(xml: str, tag: str, child: str) -> list[str]:
-    body = _list_span(xml, tag).group(1) or ""
-    items = re.findall(rf"<{child}\b[^>]*?/>|<{child}\b[^>]*?>.*?</{child}>", body, re.S)
-    if not items and tag in ("cellXfs", "fonts"):
-        raise Unsupported(f"empty <{tag}>")
-    return items
-
-
-def _replace_list(xml: str, tag: str, items: list[str]) -> str:
-    span = _list_span(xml, tag)
-    new = f'<{tag} count="{len(items)}">{"".join(items)}</{tag}>'
-    return xml[: span.start()] + new + xml[span.end() :]
-
-
-def _set_cell_styles(xml: str, fills: dict[CellRef, str], styles: _Styles) -> str:
-    """Give each addressed cell a filled copy of its format, creating cells and rows as
-    needed (an empty required cell is usually absent from the file). A created cell starts
-    from the format the cell shows while absent — its row's, else its column's — so it keeps
-    the protection the template gave it (data columns unlocked)."""
-    by_row: dict[int, dict[int, str]] = defaultdict(dict)
-    for ref, rgb in fills.items():
-        by_row[ref.row][ref.col] = rgb
-    start, end = xml.find("<sheetData"), xml.find("</sheetData>")
-    if start < 0:
-        raise Unsupported("no sheetData")
-    columns = _column_styles(xml[:start])
-    if end < 0:  # <sheetData/>
-        xml = xml.replace("<sheetData/>", "<sheetData></sheetData>", 1)
-        end = xml.find("</sheetData>")
-    body_start = xml.index(">", start) + 1
-    pieces, cursor, pending = [], body_start, dict(by_row)
-    for row in _ROW.finditer(xml, body_start, end):
-        number = _row_number(row.group(1))
-        pieces.append(xml[cursor : row.start()])
-        cursor = row.end()
-        for missing in sorted(n for n in pending if n < number):
-            pieces.append(_new_row(missing, pending.pop(missing), styles, columns))
-        if number in pending:
-            pieces.append(_patch_row(row, number, pending.pop(number), styles, columns))
-        else:
-            pieces.append(row.group(0))
-    for missing in sorted(pending):
-        pieces.append(_new_row(missing, pending[missing], styles, columns))
-    return xml[:body_start] + "".join(pieces) + xml[cursor:]
-
-
-def _row_number(attrs: str) -> int:
-    found = re.search(r'\br="([0-9]+)"', attrs)
-    if found is None:
-        raise Unsupported("a row without its number")
-    return int(found.group(1))
-
-
-def _column_styles(head: str) -> dict[int, int]:
-    """Column number → the cell format of `<col style=…>` (what an absent cell shows)."""
-    styles: dict[int, int] = {}
-    for attrs in _COL.findall(head):
-        low, high, style = (re.search(rf'\b{name}="(\d+)"', attrs) for name in _COL_ATTRS)
-        if low and high and style and int(style.group(1)):
-            for number in range(int(low.group(1)), min(int(high.group(1)), _MAX_COLUMN) + 1):
-                styles[number] = int(style.group(1))
-    return styles
-
-
-def _row_style(attrs: str) -> int | None:
-    """The row's own format, when it has one (customFormat): it wins over the column's."""
-    custom = re.search(r'\bcustomFormat="(1|true)"', attrs)
-    style = re.search(r'\bs="(\d+)"', attrs)
-    return int(style.group(1)) if custom and style else None
-
-
-def _absent_cell(
-    ref: str, rgb: str, styles: _Styles, row_style: int | None, columns: dict[int, int]
-) -> str:
-    col = column_number(ref.rstrip("0123456789"))
-    base = row_style if row_style is not None else columns.get(col, 0)
-    return f'<c r="{ref}" s="{styles.filled(base, rgb)}"/>'
-
-
-def _new_row(number: int, cells: dict[int, str], styles: _Styles, columns: dict[int, int]) -> str:
-    body = "".join(
-        _absent_cell(f"{column_letters(col)}{number}", rgb, styles, None, columns)
-        for col, rgb in sorted(cells.items())
-    )
-    return f'<row r="{number}">{body}</row>'
-
-
-def _patch_row(
-    row: re.Match[str],
-    number: int,
-    cells: dict[int, str],
-    styles: _Styles,
-    columns: dict[int, int],
-) -> str:
-    attrs = re.sub(r'\sspans="[^"]*"', "", row.group(1))  # spans would no longer hold
-    row_style = _row_style(attrs)
-    body = row.group(3) or ""
-    out, cursor, pending = [], 0, dict(cells)
-
-    def absent(col: int, rgb: str) -> str:
-        return _absent_cell(f"{column_letters(col)}{number}", rgb, styles, row_style, columns)
-
-    for cell in _CELL.finditer(body):
-        found = _R_ATTR.search(cell.group(1))
-        if found is None or found.group(1) is None:
-            raise Unsupported("a cell without its address")
-        col = column_number(found.group(1))
-        out.append(body[cursor : cell.start()])
-        cursor = cell.end()
-        for missing in sorted(c for c in pending if c < col):
-            out.append(absent(missing, pending.pop(missing)))
-        if col in pending:
-            style = re.search(r'\bs="(\d+)"', cell.group(1))
-            xf = styles.filled(int(style.group(1)) if style else 0, pending.pop(col))
-            head = re.sub(r'\ss="\d+"', "", cell.group(1))
-            out.append(f'<c{head} s="{xf}"{cell.group(2)}')
-        else:
-            out.append(cell.group(0))
-    out.append(body[cursor:])
-    for missing in sorted(pending):
-        out.append(absent(missing, pending[missing]))
-    return f"<row{attrs}>{''.join(out)}</row>"
