@@ -3,7 +3,7 @@ of docx_frame.py (Nghị định 30/2020/NĐ-CP), built from docx_blocks.py.
 
 Built with python-docx and filled by docxtpl (jinja2 tags inside the .docx). `dhtt-batch init`
 saves a copy an office may edit in Word and point `report.docx_template` at; the tags are the
-keys of the context built in report_context.py.
+keys of the context built in context.py.
 """
 
 from __future__ import annotations

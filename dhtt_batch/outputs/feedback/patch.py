@@ -7,7 +7,8 @@ yellow fill, each marked sheet gets a comments part (+ the legacy VML drawing Ex
 with), and the fixes sheet is added first with links to the cells. Everything else — the
 unit's validations, protection, formatting, even parts openpyxl would drop — is kept byte for
 byte. Anything unusual (prefixed main namespace, cells without addresses, existing comments, a
-returned feedback copy) returns None, and the caller falls back to the openpyxl path.
+returned feedback copy) raises Unsupported with the reason, and the caller falls back to the
+openpyxl path (the reason goes into the manifest).
 
 This module is the package's side: its parts, relationships, content types and the workbook's
 sheet list; a worksheet's own edits are in sheet_xml.py, the appended styles in styles_xml.py.
