@@ -1,6 +1,6 @@
 """`register add`: record every accepted row of a consolidated workbook, once per period.
 
-The workbook is read by the same reader as `report` (formats/consolidated.py). Its period is
+The workbook is read by the same reader as `report` (formats/consolidated/). Its period is
 the campaign id written by `merge` (e.g. VPUBND-2023). Adding the same content again changes
 nothing (the digest of what would be recorded is kept); a workbook of a period already recorded
 but made later replaces that period's rows, in one transaction; an older one is refused.
