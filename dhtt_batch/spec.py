@@ -7,6 +7,7 @@ thoroughly and names the file and the column key in every complaint.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import re
@@ -207,8 +208,9 @@ class SheetSpec:
     def key(self, role: Role) -> str:
         return self.role(role).key
 
-    @property
+    @functools.cached_property
     def _roles(self) -> dict[Role, ColumnSpec]:
+        # Once per sheet (the columns never change): merge asks for roles on every row.
         return {c.role: c for c in self.columns if c.role is not None}
 
     def is_collective(self, kind: object) -> bool:
