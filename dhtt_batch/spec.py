@@ -210,7 +210,7 @@ class SheetSpec:
 
     @functools.cached_property
     def _roles(self) -> dict[Role, ColumnSpec]:
-        # Once per sheet (the columns never change): merge asks for roles on every row.
+        # Built once per sheet (the columns never change): roles are asked for inside loops.
         return {c.role: c for c in self.columns if c.role is not None}
 
     def is_collective(self, kind: object) -> bool:
