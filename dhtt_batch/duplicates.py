@@ -46,8 +46,9 @@ def find_duplicates(rows: dict[str, pd.DataFrame], specs: SpecSet) -> list[Dupli
         year_col = spec.by_role(Role.BIRTH_YEAR)
         years = frame[year_col.key].tolist() if year_col else [None] * len(frame)
         kinds = frame[spec.key(Role.KIND)].tolist()
+        individual = spec.role(Role.KIND).value("individual")  # asked once per sheet
         keys = [
-            _identity(spec.is_individual(d), n, y)
+            _identity(d == individual, n, y)
             for d, n, y in zip(kinds, frame[name_key].tolist(), years, strict=True)
         ]
         first_seen: dict[tuple[object, ...], int] = {}

@@ -334,15 +334,17 @@ def _accepted_rows(
         accepted[UNIT_NAME] = [names.get(s.identity.code or "", "") for s in subs]
         accepted[FILE] = [s.id.relative for s in subs]
         accepted[SHEET] = [s.tables[spec.name].sheet for s in subs]
+        # Roles asked once per sheet, not once per row.
+        kind, name = spec.key(Role.KIND), spec.key(Role.NAME)
+        collective = spec.role(Role.KIND).value("collective")
         name_cells = [
-            s.tables[spec.name].cell(spec.key(Role.NAME), int(r))
+            s.tables[spec.name].cell(name, int(r))
             for s, r in zip(subs, accepted[ROW].tolist(), strict=True)
         ]
         accepted[NAME_CELL] = pd.Series(name_cells, index=accepted.index, dtype=object)
-        kind, name = spec.key(Role.KIND), spec.key(Role.NAME)
         columns = [accepted[c].tolist() for c in (UNIT, kind, name, FILE, ROW)]
         keys = [
-            (order.get(u, len(order)), exemplar_key(spec.is_collective(d), n), f, r)
+            (order.get(u, len(order)), exemplar_key(d == collective, n), f, r)
             for u, d, n, f, r in zip(*columns, strict=True)
         ]
         positions = sorted(range(len(keys)), key=keys.__getitem__)

@@ -8,6 +8,7 @@ labels are all derived from these objects; code asks a sheet for a column by its
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
@@ -174,8 +175,9 @@ class SheetSpec:
     def key(self, role: Role) -> str:
         return self.role(role).key
 
-    @property
+    @functools.cached_property
     def _roles(self) -> dict[Role, ColumnSpec]:
+        # Built once per sheet (the columns never change): roles are asked for inside loops.
         return {c.role: c for c in self.columns if c.role is not None}
 
     def is_collective(self, kind: object) -> bool:

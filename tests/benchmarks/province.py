@@ -1,20 +1,22 @@
 """A synthetic province for the benchmark: N units, one filled workbook each, deterministic.
 
 Workbooks are made with the project's own template writer and filler, about one in ten with a
-few mistakes, so feedback copies are part of the work measured.
+few mistakes, so feedback copies are part of the work measured. Each says (in its document
+properties, as Excel writes them) that it was saved on 10 December of the year, one in
+twenty-five after the deadline, so only a few units are late, as in a real round.
 """
 
 from __future__ import annotations
 
 import random
 from concurrent.futures import ProcessPoolExecutor
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 from dhtt_batch.campaign import Campaign, default_campaign_path, load_campaign
 from dhtt_batch.template import build_template
-from dhtt_batch.testing import fill_template
+from dhtt_batch.testing import fill_template, save_saved_at
 
 FAMILY = [
     "Nguyễn",
@@ -247,7 +249,11 @@ def _write_unit(args: tuple[Path, Path, int, int, bool]) -> None:
     }
     wb = build_template(campaign, specs, unit, today=date(year, 11, 20))
     fill_template(wb, specs, info, rows)
-    wb.save(inbox / f"{unit.code}.xlsx")
+    # Saved when a unit would have: openpyxl's own `save` stamps the moment of generation,
+    # which merge would take for the receipt time (every unit late after the deadline).
+    day = 21 if n % 25 == 11 else 10
+    saved = datetime(year, 12, day, 8 + n % 9, n % 60, tzinfo=campaign.period.tz)
+    save_saved_at(wb, inbox / f"{unit.code}.xlsx", saved)
 
 
 def make_province(

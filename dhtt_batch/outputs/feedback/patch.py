@@ -40,8 +40,10 @@ from .sheet_xml import legacy_drawing_position, set_cell_styles
 from .styles_xml import Styles
 
 _CT = "application/vnd.openxmlformats-officedocument"
-# xsd:boolean: Excel writes "1", LibreOffice "true".
-_TAB_SELECTED = re.compile(r"""\btabSelected=(["'])\s*(?:1|true)\s*\1""")
+# xsd:boolean: Excel writes "1", LibreOffice "true". The word boundary is checked behind the
+# literal, not before it: a pattern opening with \b is tried at every position of the sheet
+# (2.6 ms on a 78 kB sheet, against 0.06 ms), which was half of each feedback copy's time.
+_TAB_SELECTED = re.compile(r"""tabSelected(?<=\btabSelected)=(["'])\s*(?:1|true)\s*\1""")
 
 
 def patched_copy(path: Path, findings: list[Finding]) -> bytes:
