@@ -83,17 +83,22 @@ def check_xlsx_sheet(name: str, xml: bytes, limits: Limits) -> None:
     """Bound a worksheet part's grid and its number of cell elements.
 
     The quick pass looks for a ` r="…"` address as long as the limits allow (it also sees
-    non-cell attributes): finding none proves the sheet small, unless a cell or row has no
-    address first in its tag (calamine then places it by position; Excel, LibreOffice and
-    openpyxl always write it first) or an attribute is separated by a tab or line break. Only
-    a sheet it flags needs the exact, slower scan. Everything here is a C-speed count/search.
+    non-cell attributes): finding none proves the sheet small, unless some cell or row is not
+    written the way Excel, LibreOffice and openpyxl write them — address first, after one
+    space, no namespace prefix — since calamine places a cell or row without an address by
+    position. Only a sheet that may hold such an element needs the exact, slower scan.
+    Everything here is a C-speed count or search (each a pass over the part; a province's
+    merge runs this on every sheet, so the passes are kept few).
     """
-    elements = xml.count(b"<c") + xml.count(b":c")  # cells, plus a few <col>, <cfRule>…
+    elements = xml.count(b"<c")  # cells, plus a few <col>, <cfRule>…
+    prefixed = _prefixed(xml)
+    if prefixed:
+        elements += xml.count(b":c")
     if elements > limits.max_cells:
         raise TooLarge(f"sheet '{name}' có hơn {_count(limits.max_cells)} ô")
     rows_digits = len(str(min(limits.max_rows, limits.max_cells // 26)))
     long_reference = re.compile(rb' r=["\'](?:[A-Z]{2,}|[A-Z][0-9]{%d,})' % rows_digits)
-    odd = b"\tr=" in xml or b"\nr=" in xml or b"\rr=" in xml or _unaddressed(xml)
+    odd = prefixed or _odd_whitespace(xml) or _unaddressed(xml)
     if not odd and not long_reference.search(xml):
         return
     if odd:
@@ -104,10 +109,27 @@ def check_xlsx_sheet(name: str, xml: bytes, limits: Limits) -> None:
     check_grid(name, rows, columns, limits)
 
 
+def _prefixed(xml: bytes) -> bool:
+    """Whether a cell or row may carry a namespace prefix (<x:c …>, <x:row …>). Excel's own
+    extensions (<x14:cfRule>, <x14:conditionalFormatting>) start with ':c' too, hence the
+    second look at what follows."""
+    if b":row" in xml:
+        return True
+    return b":c" in xml and (b":c " in xml or b":c>" in xml or b":c/" in xml)
+
+
+def _odd_whitespace(xml: bytes) -> bool:
+    """Whether a tab or line break occurs after the XML declaration: only then can a tag's
+    name or attributes be separated by anything but a space (`<c\tr="XFD1">`)."""
+    start = max(xml.find(b"<", xml.find(b"?>")), 0) if xml.startswith(b"<?") else 0
+    return any(xml.find(blank, start) >= 0 for blank in (b"\t", b"\n", b"\r"))
+
+
 def _unaddressed(xml: bytes) -> bool:
-    """Whether some <c> or <row> may lack an address as its first attribute."""
-    for tag in (b"<c", b":c", b"<row", b":row"):
-        if xml.count(tag + b" ") != xml.count(tag + b' r="') + xml.count(tag + b" r='"):
+    """Whether some <c> or <row> may lack an address as its first attribute (an address in
+    single quotes counts as lacking one: the exact scan reads it)."""
+    for tag in (b"<c", b"<row"):
+        if xml.count(tag + b" ") != xml.count(tag + b' r="'):
             return True
         if tag + b">" in xml or tag + b"/>" in xml:
             return True

@@ -116,6 +116,22 @@ def test_xlsx_cells_without_addresses_are_placed_as_calamine_places_them() -> No
     deep = b"<sheetData>" + b'<row><c t="n"><v>1</v></c></row>' * 100_001 + b"</sheetData>"
     with pytest.raises(TooLarge, match="tới ô A100001"):
         check_xlsx_sheet("a_HCM", deep, LIMITS)
+    # A line break instead of a space after the tag's name: still an element calamine places.
+    broken = b'<sheetData><row r="1">' + b'<c\nt="n"><v>1</v></c>' * 700 + b"</row></sheetData>"
+    with pytest.raises(TooLarge, match="tới ô ZX1"):
+        check_xlsx_sheet("a_HCM", broken, LIMITS)
+    prefixed = b"<sheetData><x:row>" + b"<x:c><x:v>1</x:v></x:c>" * 700 + b"</x:row></sheetData>"
+    with pytest.raises(TooLarge, match="tới ô ZX1"):
+        check_xlsx_sheet("a_HCM", prefixed, LIMITS)
+
+
+def test_xlsx_sheets_as_office_programs_write_them_pass_the_quick_check() -> None:
+    declared = b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\r\n<worksheet>'
+    sheet = declared + b'<sheetData><row r="1"><c r="A1" t="s"><v>0</v></c></row></sheetData>'
+    check_xlsx_sheet("a_HCM", sheet + b"</worksheet>", LIMITS)  # no error: small and addressed
+    far = sheet.replace(b'r="A1"', b'r="SF99999"')
+    with pytest.raises(TooLarge, match="tới ô SF99999"):
+        check_xlsx_sheet("a_HCM", far + b"</worksheet>", LIMITS)
 
 
 def xls_with(tmp_path: Path, patch: Callable[[bytearray, int, int], None]) -> Path:
