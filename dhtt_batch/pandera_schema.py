@@ -12,6 +12,7 @@ import numbers
 import re
 from collections.abc import Callable
 from datetime import date
+from typing import Any
 
 import pandas as pd
 import pandera.pandas as pa
@@ -74,9 +75,9 @@ def _column_checks(col: ColumnSpec, today: date, units: tuple[str, ...]) -> list
 def _type_checks(col: ColumnSpec, units: tuple[str, ...]) -> list[pa.Check]:
     if col.type in ("integer", "year"):
         code = "type_year" if col.type == "year" else "type_integer"
-        return [_check(code, col, lambda s: s.map(_is_int))]
+        return [_check(code, col, lambda s: _flags(s, [_is_int(v) for v in _cells(s)]))]
     if col.type == "date":
-        return [_check("type_date", col, lambda s: s.map(_is_date))]
+        return [_check("type_date", col, lambda s: _flags(s, [_is_date(v) for v in _cells(s)]))]
     if col.type == "choice":
         allowed = set(col.choices)
         code = "choice" if col.strict else "not_in_catalogue"
@@ -103,13 +104,26 @@ def _is_date(value: object) -> bool:
     return isinstance(value, date)
 
 
+# Element-wise checks run on every cell of a province (hundreds of thousands): a list
+# comprehension over the values costs a fraction of Series.map, which goes through several
+# pandas layers and a lambda call per cell.
+def _cells(series: pd.Series) -> Any:
+    return series.to_numpy(dtype=object)
+
+
+def _flags(series: pd.Series, flags: list[bool]) -> pd.Series:
+    return pd.Series(flags, index=series.index, dtype=bool)
+
+
 def _matches(series: pd.Series, regex: re.Pattern[str]) -> pd.Series:
-    return series.map(lambda v: bool(regex.match(v)) if isinstance(v, str) else True)
+    match = regex.match
+    return _flags(series, [bool(match(v)) if isinstance(v, str) else True for v in _cells(series)])
 
 
 def _length_between(series: pd.Series, low: int, high: int) -> pd.Series:
     # Only text is measured; other types are some other check's business.
-    return series.map(lambda v: low <= len(v) <= high if isinstance(v, str) else True)
+    cells = _cells(series)
+    return _flags(series, [low <= len(v) <= high if isinstance(v, str) else True for v in cells])
 
 
 def _in_range(
@@ -120,7 +134,7 @@ def _in_range(
             return True
         return (low is None or value >= low) and (high is None or value <= high)  # type: ignore[operator]
 
-    return series.map(ok)
+    return _flags(series, [ok(v) for v in _cells(series)])
 
 
 def _row_checks(spec: SheetSpec) -> list[pa.Check]:
