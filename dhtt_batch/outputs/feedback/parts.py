@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from ...findings import ERROR, SEVERITY_LABEL, Finding
+from ...xlsx.cell_xml import escape_text
 from ...xlsx.cells import CellRef
 from ...xlsx.parts import MAIN_NS, XML_HEAD
 from ...xlsx.printing import A4, MARGINS_IN, header_footer, row_height
-from ...xlsx.stream import escape_text
 
 FIXES_SHEET = "Lỗi cần sửa"
 AUTHOR = "dhtt-batch"

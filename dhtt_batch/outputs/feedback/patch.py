@@ -23,10 +23,10 @@ from collections import defaultdict
 from pathlib import Path
 
 from ...findings import ERROR, Finding
+from ...xlsx.cell_xml import escape_text
 from ...xlsx.cells import CellRef
 from ...xlsx.package import PackageError, sheet_parts
 from ...xlsx.parts import ERROR_RGB, MAIN_NS, REL_NS, WARNING_RGB, XML_HEAD
-from ...xlsx.stream import escape_text
 from .parts import (
     FIXES_HEADER_ROW,
     FIXES_SHEET,
