@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import json
+import os
 import statistics
 import subprocess
 import sys
@@ -114,22 +115,24 @@ import os, subprocess, sys, time
 start = time.perf_counter()
 proc = subprocess.Popen(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 _, status, usage = os.wait4(proc.pid, 0)
-print(time.perf_counter() - start, os.waitstatus_to_exitcode(status), usage.ru_maxrss)
+cpu = usage.ru_utime + usage.ru_stime  # its worker processes included (they were waited for)
+print(time.perf_counter() - start, os.waitstatus_to_exitcode(status), usage.ru_maxrss, cpu)
 """
 
 
-def run_cli(args: list[str]) -> tuple[float, float]:
-    """Wall time and peak RSS (MB) of one dhtt-batch run in a child process."""
+def run_cli(args: list[str]) -> tuple[float, float, float]:
+    """Wall time, peak RSS (MB) and CPU time (all its processes) of one dhtt-batch run in a
+    child process."""
     report = subprocess.run(
         [sys.executable, "-c", _TRAMPOLINE, sys.executable, "-m", "dhtt_batch.cli", *args],
         capture_output=True,
         text=True,
         check=True,
     ).stdout.split()
-    elapsed, code, peak_kb = float(report[0]), int(report[1]), int(report[2])
+    elapsed, code, peak_kb, cpu = float(report[0]), int(report[1]), int(report[2]), float(report[3])
     if code not in (0, 1):
         raise SystemExit(f"dhtt-batch {' '.join(args)} failed with exit code {code}")
-    return elapsed, peak_kb / 1024
+    return elapsed, peak_kb / 1024, cpu
 
 
 def timed_cli(args: list[str], repeat: int) -> tuple[float, float]:
@@ -175,7 +178,8 @@ def main() -> None:
             figures = one_round(files, specs, work, config, inbox)
             rounds.append(figures)
             shown = ", ".join(f"{k} {v:.2f}" for k, v in figures.items())
-            print(f"round {number}: {shown}", flush=True)
+            load = os.getloadavg()[0]  # another job on the machine shows here
+            print(f"round {number}: {shown} (load {load:.2f})", flush=True)
     medians = {name: statistics.median(r[name] for r in rounds) for name in rounds[0]}
     for name, value in medians.items():
         print(f"{name:>12}: {value:8.2f}", flush=True)
@@ -188,6 +192,9 @@ def main() -> None:
         "merge_over_floor": _ratio(rounds, "merge_s", "floor_s"),
         "naive_over_merge": _ratio(rounds, "naive_s", "merge_s"),
         "validate_over_read": _ratio(rounds, "validate_s", "read_s"),
+        # Work done, whatever the cores: merge reads and checks on every core it has, so on a
+        # machine whose other core is busy its wall time moves towards this ratio.
+        "merge_cpu_over_floor_cpu": _ratio(rounds, "merge_cpu_s", "floor_cpu_s"),
         "peak_rss_mb": round(max(r["peak_rss_mb"] for r in rounds), 1),
     }
     print(json.dumps(result))
@@ -200,9 +207,12 @@ def one_round(
     validate, floor then merge): the shared machine's speed drifts by half within minutes,
     and the naive script's minutes would otherwise sit between them."""
     figures = {"read_s": timed(lambda: read_floor(files), 1)}
-    figures["validate_s"], validate_mb = run_cli(["validate", *config, "--json", str(inbox)])
+    figures["validate_s"], validate_mb, _ = run_cli(["validate", *config, "--json", str(inbox)])
+    cpu = time.process_time()
     figures["floor_s"] = timed(lambda: floor(files, specs, work / "floor.xlsx"), 1)
-    figures["merge_s"], merge_mb = run_cli(["merge", *config, str(inbox), "-o", str(work / "out")])
+    figures["floor_cpu_s"] = time.process_time() - cpu
+    merge = ["merge", *config, str(inbox), "-o", str(work / "out")]
+    figures["merge_s"], merge_mb, figures["merge_cpu_s"] = run_cli(merge)
     figures["naive_s"] = timed(lambda: naive(files, specs, work / "naive.xlsx"), 1)
     figures["peak_rss_mb"] = max(validate_mb, merge_mb)
     return figures
