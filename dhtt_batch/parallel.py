@@ -104,7 +104,8 @@ def _alone(function: Callable[[T], R], job: T, on_crash: Crash[T, R]) -> R:
 def in_background(
     function: Callable[[T], R], jobs: Sequence[T], on_crash: Crash[T, R] | None = None
 ) -> Iterator[Callable[[], list[R]]]:
-    """Start `map(function, jobs)` in worker processes and let the caller work meanwhile;
+    """Start `map(function, jobs)` in worker processes (one core fewer than the machine has,
+    at least one) and let the caller work meanwhile;
     the yielded callable waits for the results (in the jobs' order). Few jobs run in-process,
     when the callable is called. With `on_crash`, a job whose process dies is re-run alone
     and, if it dies again, answered by `on_crash(job)`."""
@@ -112,7 +113,7 @@ def in_background(
         yield lambda: [function(job) for job in jobs]
         return
     with frozen_heap():
-        pool = _pool(WORKERS)
+        pool = _pool(max(1, WORKERS - 1))  # the caller keeps a core for its own work
         futures = [pool.submit(function, job) for job in jobs]  # the workers start here
     try:
         yield lambda: [
