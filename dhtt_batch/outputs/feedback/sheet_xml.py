@@ -62,6 +62,8 @@ def set_cell_styles(xml: str, fills: dict[CellRef, str], styles: Styles) -> str:
     body_start = xml.index(">", start) + 1
     pieces, cursor, pending = [], body_start, dict(by_row)
     for row in _ROW.finditer(xml, body_start, end):
+        if not pending:
+            break  # the rows after the last marked one are kept as they are, unread
         number = _row_number(row.group(1))
         pieces.append(xml[cursor : row.start()])
         cursor = row.end()
