@@ -31,7 +31,7 @@ from ..xlsx.table import (
     number_column,
     table_widths,
 )
-from .query import Exemplar
+from .exemplar import Exemplar
 
 LIST_SHEET = "Điển hình"
 HISTORY_SHEET = "Lịch sử khen thưởng"
