@@ -690,3 +690,34 @@ def test_the_kept_order_is_the_collation_order() -> None:
     random.Random(7).shuffle(keys)
     assert sorted(keys, key=sort_text) == sorted(keys)
     assert len({sort_text(k) for k in keys}) == len(keys)
+
+
+def test_an_officer_who_may_only_read_gets_the_list_of_other_issuer_names_from_the_rows(
+    runner: CliRunner, postgres_server: str, workbooks: dict[Any, Path], tmp_path: Path
+) -> None:
+    import uuid
+
+    import psycopg
+
+    name, reader = f"register_{uuid.uuid4().hex[:12]}", f"reader_{uuid.uuid4().hex[:8]}"
+    with psycopg.connect(f"{postgres_server}/postgres", autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+        conn.execute(f'CREATE ROLE "{reader}" LOGIN')
+    db = f"{postgres_server}/{name}"
+    add_all(runner, db, workbooks)
+    listed(runner, db, "--min-years", "2")  # kept for the default campaign's issuer names
+    with psycopg.connect(db, autocommit=True) as conn:
+        conn.execute(f'GRANT SELECT ON ALL TABLES IN SCHEMA public TO "{reader}"')
+    own = tmp_path / "campaign.toml"
+    default = (REPO / "dhtt_batch/defaults/campaign.toml").read_text(encoding="utf-8")
+    own.write_text(
+        default.replace('VPUBND = "Văn phòng UBND tỉnh Quảng Bình"', 'VPUBND = "VP UBND tỉnh"'),
+        encoding="utf-8",
+    )
+    as_reader = db.replace("//postgres@", f"//{reader}@")
+    found = listed(runner, as_reader, "--min-years", "2", "-c", str(own))
+    (an,) = by_name(found, "Nguyễn Văn An")
+    assert [t["issuer"] for t in an["titles"]] == ["VP UBND tỉnh"]
+    assert [e["name"] for e in found] == ["tổ một cửa", "Nguyễn Văn An", "Trần Thị Bích"]
+    denied = run(runner, as_reader, "link", str(an["id"]), str(found[2]["id"]), ok=False)
+    assert denied.exit_code == 3  # writing is what it may not do

@@ -75,15 +75,25 @@ def add_files(
 
 def summary_texts(url: str, issuers: Mapping[str, str], scope: str, min_years: int) -> list[str]:
     """`register list --json` through SQLAlchemy (listing.py tries a plain SQLite read first)."""
-    with _transaction(url) as conn:
-        return read_texts(conn, issuers, scope, min_years)
+    try:
+        with _transaction(url) as conn:
+            return read_texts(conn, issuers, scope, min_years)
+    except RegisterWriteError:
+        # The kept list is to be made again (other issuer names) but this officer may only
+        # read the register: computed from the rows instead, as before it was kept.
+        with _transaction(url) as conn:
+            return read_texts(conn, issuers, scope, min_years, remake=False)
 
 
 def summary_exemplars(
     url: str, issuers: Mapping[str, str], scope: str, min_years: int
 ) -> list[Exemplar]:
-    with _transaction(url) as conn:
-        return read_exemplars(conn, issuers, scope, min_years)
+    try:
+        with _transaction(url) as conn:
+            return read_exemplars(conn, issuers, scope, min_years)
+    except RegisterWriteError:  # as in summary_texts
+        with _transaction(url) as conn:
+            return read_exemplars(conn, issuers, scope, min_years, remake=False)
 
 
 def review_register(url: str) -> list[Match]:

@@ -19,7 +19,8 @@ of the period's rows, old and new), `link` and `unlink` (the groups before and a
 `dhtt_summary_state` holds the fingerprint (listing.fingerprint) of the issuer names and entry
 format the summaries were made with: when a command's campaign names issuers otherwise, or a
 release changes the format, or a register was just upgraded to have summaries, they are all
-made again (a few seconds for a province's five years). The state row is locked while
+made again (a few seconds for a province's five years); an officer who may only read the
+register gets such a list computed from the rows. The state row is locked while
 summaries are written, so two officers' writes to a shared PostgreSQL register refresh one
 after the other.
 """
@@ -45,12 +46,15 @@ to_json = json.JSONEncoder(ensure_ascii=False).encode
 
 
 def read_texts(
-    conn: Connection, issuers: Mapping[str, str], scope: str, min_years: int
+    conn: Connection, issuers: Mapping[str, str], scope: str, min_years: int, remake: bool = True
 ) -> list[str]:
-    """The scope's entries registered in at least `min_years` years, in list order, as JSON."""
-    if min_years < KEPT:
-        return [to_json(e.as_json()) for e in read_exemplars(conn, issuers, scope, min_years)]
-    make_current(conn, issuers)
+    """The scope's entries registered in at least `min_years` years, in list order, as JSON:
+    the kept ones (made again first if made for other issuer names, unless `remake` is
+    False), or, below KEPT years or when they are not current and not to be remade, computed
+    from the rows."""
+    if min_years < KEPT or not _current(conn, issuers, remake):
+        found = list_exemplars(conn, issuers, scope or None, min_years)
+        return [to_json(e.as_json()) for e in found]
     rows = conn.execute(
         select(summaries.c.sort_key, summaries.c.body).where(
             summaries.c.scope == scope, summaries.c.year_count >= min_years
@@ -60,20 +64,24 @@ def read_texts(
 
 
 def read_exemplars(
-    conn: Connection, issuers: Mapping[str, str], scope: str, min_years: int
+    conn: Connection, issuers: Mapping[str, str], scope: str, min_years: int, remake: bool = True
 ) -> list[Exemplar]:
-    """The same as Exemplars; computed from the rows below KEPT years."""
-    if min_years < KEPT:
+    """The same as Exemplars."""
+    if min_years < KEPT or not _current(conn, issuers, remake):
         return list_exemplars(conn, issuers, scope or None, min_years)
     texts = read_texts(conn, issuers, scope, min_years)
     return [Exemplar.from_json(json.loads(text)) for text in texts]
 
 
-def make_current(conn: Connection, issuers: Mapping[str, str]) -> None:
-    """Make every summary again if they were made for other issuer names (or format)."""
+def _current(conn: Connection, issuers: Mapping[str, str], remake: bool) -> bool:
+    """Whether the kept list is made for these issuer names (and format), after making it
+    again if `remake`."""
     wanted = fingerprint(issuers)
-    if _state(conn, lock=False) != wanted and _state(conn, lock=True) != wanted:
+    if _state(conn, lock=False) == wanted:
+        return True
+    if remake and _state(conn, lock=True) != wanted:
         _rebuild(conn, issuers, wanted)
+    return remake
 
 
 def refresh(
