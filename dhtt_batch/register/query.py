@@ -1,6 +1,7 @@
 """Exemplars (exemplar.py) computed from the register's rows: `build_exemplars` is the one
-definition of an entry of `register list`, used by the list's stored summaries (summary.py) and
-by the review reports (`list_exemplars` over a span of years).
+definition of an entry of `register list`, used by the summaries the register keeps
+(summary.py) and by `list_exemplars` (lists of fewer years than those keep, and the review
+reports over a span of years).
 
 Years are counted in SQL (grouped on the exemplar's group), so `--min-years` only fetches the
 rows of the exemplars it keeps.
