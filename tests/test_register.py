@@ -466,7 +466,7 @@ def stored_and_fresh(db: str, scope: str, min_years: int) -> tuple[list[str], li
     """The list's entries as the register keeps them (read straight from its table, nothing
     remade on the way), and as computed afresh from the rows by the same builder."""
     from dhtt_batch.campaign import load_campaign
-    from dhtt_batch.register.listing import STATE, fingerprint
+    from dhtt_batch.register.kept import STATE, fingerprint
     from dhtt_batch.register.query import list_exemplars
     from dhtt_batch.register.schema import summaries, summary_state
     from dhtt_batch.register.summary import to_json
@@ -494,7 +494,7 @@ def stored_and_fresh(db: str, scope: str, min_years: int) -> tuple[list[str], li
 def assert_list_kept_up(runner: CliRunner, db: str) -> list[dict[str, Any]]:
     """Every scope's kept entries equal a fresh computation; none is kept below KEPT years;
     `register list --json` gives the same. The kept entries of every criterion, parsed."""
-    from dhtt_batch.register.listing import KEPT
+    from dhtt_batch.register.kept import KEPT
     from dhtt_batch.register.schema import summaries
 
     assert query(db, select(summaries).where(summaries.c.year_count < KEPT)) == []

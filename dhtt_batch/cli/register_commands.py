@@ -216,7 +216,7 @@ def register_export(
 
     Ví dụ:  dhtt-batch register export -o lich-su.xlsx
     """
-    from ..register.api import export_register
+    from ..register.export import export_register
 
     try:
         count = export_register(url, campaign, specs, output, criterion, min_years)

@@ -1,6 +1,8 @@
-"""What each `dhtt-batch register …` command does, one function each: open the register (created
-or upgraded on the way), do the work in a transaction, close it. Database failures come out as
-RegisterError (cannot do it: exit 2) or RegisterWriteError (could not write: exit 3)."""
+"""What each `dhtt-batch register …` command does, one function each (`list` and `export` start
+in listing.py and export.py, which read a SQLite register without this module when they can):
+open the register (created or upgraded on the way), do the work in a transaction, close it.
+Database failures come out as RegisterError (cannot do it: exit 2) or RegisterWriteError (could
+not write: exit 3)."""
 
 from __future__ import annotations
 
@@ -19,7 +21,6 @@ from . import RegisterError, RegisterWriteError
 from .db import display_url, open_register
 from .exemplar import Exemplar
 from .identity import LinkOutcome, link, unlink
-from .listing import list_register
 from .stats import ReviewData, phase_span, recorded_years, review_data
 from .summary import read_exemplars, read_texts, refresh
 
@@ -119,22 +120,6 @@ def unlink_exemplars(
         outcome = unlink(conn, first, second, by, note)
         refresh(conn, issuers, groups=outcome.groups)
         return outcome
-
-
-def export_register(
-    url: str,
-    campaign: Campaign,
-    specs: SpecSet,
-    target: Path,
-    criterion: str | None,
-    min_years: int,
-) -> int:
-    """Write lich-su.xlsx; the number of exemplars written."""
-    from .export import write_history
-
-    found = list_register(url, campaign, specs, criterion, min_years)
-    write_history(found, target, specs)
-    return len(found)
 
 
 def review_figures(url: str, campaign: Campaign) -> ReviewData:

@@ -56,7 +56,7 @@ class Exemplar:
 
     def as_json(self) -> dict[str, Any]:
         """The entry of `register list --json`. The register keeps it (summary.py): a change
-        to what it says needs summary.FORMAT raised, so stored entries are rebuilt."""
+        to what it says needs kept.FORMAT raised, so stored entries are rebuilt."""
         return {
             "id": self.id,
             "ids": self.ids,

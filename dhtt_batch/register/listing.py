@@ -11,33 +11,18 @@ normal path (api.py), which opens the register through SQLAlchemy and fixes what
 
 from __future__ import annotations
 
-import hashlib
 import json
-from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 from . import RegisterError
 from .address import sqlite_file
 from .exemplar import Exemplar
+from .kept import ALL, KEPT, STATE, fingerprint
 from .migrations import HEAD
 
 if TYPE_CHECKING:
     from ..campaign import Campaign
     from ..spec import SpecSet
-
-ALL = ""  # the scope of every criterion
-KEPT = 2  # summaries are kept for the exemplars registered in at least this many years
-# What a stored entry says. Raise it whenever Exemplar.as_json or query.build_exemplars
-# changes an entry: registers made before then rebuild their summaries on first use.
-FORMAT = 1
-STATE = "list"  # dhtt_summary_state's row
-
-
-def fingerprint(issuers: Mapping[str, str]) -> str:
-    """What the summaries depend on beyond the register's rows: the format, KEPT and the
-    issuer names of `[register.issuers]` (an entry names each decision's issuing body)."""
-    text = json.dumps([FORMAT, KEPT, sorted(issuers.items())], ensure_ascii=False)
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def criterion_key(specs: SpecSet, text: str | None) -> str | None:

@@ -16,7 +16,7 @@ asks for fewer years (`--min-years` 0 or 1) is computed from the rows, as before
 
 Every write refreshes the groups it touched, in its own transaction: `register add` (the groups
 of the period's rows, old and new), `link` and `unlink` (the groups before and after).
-`dhtt_summary_state` holds the fingerprint (listing.fingerprint) of the issuer names and entry
+`dhtt_summary_state` holds the fingerprint (kept.fingerprint) of the issuer names and entry
 format the summaries were made with: when a command's campaign names issuers otherwise, or a
 release changes the format, or a register was just upgraded to have summaries, they are all
 made again (a few seconds for a province's five years); an officer who may only read the
@@ -36,7 +36,7 @@ from typing import Any
 from sqlalchemy import Connection, delete, insert, or_, select, update
 
 from .exemplar import Exemplar
-from .listing import ALL, KEPT, STATE, fingerprint
+from .kept import ALL, KEPT, STATE, fingerprint
 from .query import ENTRY_COLUMNS, ExemplarBuilder, exemplar_order, list_exemplars
 from .schema import entries, exemplars, summaries, summary_state
 
