@@ -16,7 +16,7 @@ from sqlalchemy import create_engine, select, text
 
 from dhtt_batch.campaign import Campaign
 from dhtt_batch.cli import cli
-from dhtt_batch.register.db import resolve_url
+from dhtt_batch.register.address import resolve_url
 from dhtt_batch.register.export import NO_TITLE
 from dhtt_batch.register.schema import decisions, entries, entry_data
 from dhtt_batch.spec import SpecSet
@@ -89,6 +89,12 @@ def workbooks(
     made["2022-later"] = write_consolidated_of(
         campaign_in_year(campaign, 2022), specs, later, folder / "later" / "tong-hop-2022.xlsx",
         made=(12, 30),
+    )  # fmt: skip
+    # 2022 once more, a day later: TH's and HCTC's rows are gone (Bich, Tổ Một cửa lose 2022).
+    fewer = {unit: rows for unit, rows in later.items() if unit not in ("TH", "HCTC")}
+    made["2022-fewer"] = write_consolidated_of(
+        campaign_in_year(campaign, 2022), specs, fewer, folder / "fewer" / "tong-hop-2022.xlsx",
+        made=(12, 31),
     )  # fmt: skip
     return made
 
@@ -366,7 +372,8 @@ def test_migrations_build_exactly_the_tables_of_the_schema(
     from dhtt_batch.register.migrations import HEAD
     from dhtt_batch.register.schema import VERSION_TABLE, metadata
 
-    run(runner, register_db, "list")  # opening creates the tables
+    run(runner, register_db, "list", "--min-years", "2")  # opening creates the tables (and
+    # makes the kept list: a SQLite register is then read through sqlite3, after its checks)
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     assert ScriptDirectory.from_config(config).get_current_head() == HEAD
@@ -380,9 +387,10 @@ def test_migrations_build_exactly_the_tables_of_the_schema(
             conn.commit()
     finally:
         engine.dispose()
-    newer = run(runner, register_db, "list", ok=False)
-    assert newer.exit_code == 2
-    assert "Lỗi: Sổ điển hình được tạo bằng phiên bản dhtt-batch mới hơn" in newer.output
+    for kept in ([], ["--min-years", "2", "--json"]):  # from the rows; the kept list (sqlite3)
+        newer = run(runner, register_db, "list", *kept, ok=False)
+        assert newer.exit_code == 2
+        assert "Lỗi: Sổ điển hình được tạo bằng phiên bản dhtt-batch mới hơn" in newer.output
 
 
 def test_where_the_register_lives(tmp_path: Path, campaign: Campaign) -> None:
@@ -449,3 +457,267 @@ def test_review_of_the_samples_finds_the_typo_the_move_and_the_renamed_unit(
         "Đơn vị có thể đã đổi tên hoặc sáp nhập: Phòng Kiểm soát TTHC → "
         "Phòng Kiểm soát thủ tục hành chính"
     )
+
+
+# --- `register list` kept ready by the register (summary.py) ------------------------------
+
+
+def stored_and_fresh(db: str, scope: str, min_years: int) -> tuple[list[str], list[str]]:
+    """The list's entries as the register keeps them (read straight from its table, nothing
+    remade on the way), and as computed afresh from the rows by the same builder."""
+    from dhtt_batch.campaign import load_campaign
+    from dhtt_batch.register.kept import STATE, fingerprint
+    from dhtt_batch.register.query import list_exemplars
+    from dhtt_batch.register.schema import summaries, summary_state
+    from dhtt_batch.register.summary import to_json
+
+    issuers = dict(load_campaign().register.issuers)
+    engine = create_engine(resolve_url_for_test(db))
+    try:
+        with engine.connect() as conn:
+            state = conn.execute(
+                select(summary_state.c.value).where(summary_state.c.name == STATE)
+            ).scalar()
+            assert state == fingerprint(issuers)  # made for these issuers: nothing to remake
+            rows = conn.execute(
+                select(summaries.c.sort_key, summaries.c.body).where(
+                    summaries.c.scope == scope, summaries.c.year_count >= min_years
+                )
+            )
+            stored = [body for _key, body in sorted((key, body) for key, body in rows)]
+            fresh = list_exemplars(conn, issuers, scope or None, min_years)
+    finally:
+        engine.dispose()
+    return stored, [to_json(e.as_json()) for e in fresh]
+
+
+def assert_list_kept_up(runner: CliRunner, db: str) -> list[dict[str, Any]]:
+    """Every scope's kept entries equal a fresh computation; none is kept below KEPT years;
+    `register list --json` gives the same. The kept entries of every criterion, parsed."""
+    from dhtt_batch.register.kept import KEPT
+    from dhtt_batch.register.schema import summaries
+
+    assert query(db, select(summaries).where(summaries.c.year_count < KEPT)) == []
+    for scope in ("", "a", "b", "c"):
+        for years in (KEPT, KEPT + 1):
+            stored, fresh = stored_and_fresh(db, scope, years)
+            assert stored == fresh, (scope, years)
+            args = ["--criterion", scope] if scope else []
+            assert listed(runner, db, "--min-years", str(years), *args) == [
+                json.loads(text) for text in fresh
+            ]
+    return [json.loads(text) for text in stored_and_fresh(db, "", KEPT)[0]]
+
+
+def test_the_kept_list_follows_every_add_replacement_link_and_unlink(
+    runner: CliRunner, register_db: str, workbooks: dict[Any, Path]
+) -> None:
+    run(runner, register_db, "add", str(workbooks[2021]))
+    assert assert_list_kept_up(runner, register_db) == []  # one year: nobody yet
+    run(runner, register_db, "add", str(workbooks[2022]), str(workbooks[2023]))
+    kept = assert_list_kept_up(runner, register_db)
+    assert sorted((e["name"], e["years"]) for e in kept) == [
+        ("Nguyễn Văn An", [2021, 2023]),
+        ("Trần Thị Bích", [2021, 2023]),
+        ("tổ một cửa", [2021, 2022, 2023]),
+    ]
+    run(runner, register_db, "add", str(workbooks[2022]))  # the same again: nothing changes
+    assert assert_list_kept_up(runner, register_db) == kept
+    typo = next(
+        m
+        for m in json.loads(run(runner, register_db, "review", "--json").stdout)
+        if m["reason"] == "similar_name"
+    )
+    run(runner, register_db, "link", str(typo["first"]["id"]), str(typo["second"]["id"]))
+    bich = by_name(assert_list_kept_up(runner, register_db), "Trần Thị Bích")
+    assert [e["years"] for e in bich] == [[2021, 2022, 2023]]
+    run(runner, register_db, "add", str(workbooks["2022-later"]))  # replaces 2022
+    assert_list_kept_up(runner, register_db)
+    run(runner, register_db, "add", str(workbooks["2022-fewer"]))  # Bich, Tổ Một cửa lose 2022
+    kept = assert_list_kept_up(runner, register_db)
+    assert [e["years"] for e in by_name(kept, "Trần Thị Bích")] == [[2021, 2023]]
+    assert [e["years"] for e in by_name(kept, "Tổ Một cửa")] == [[2021, 2023]]
+    moved = next(
+        m
+        for m in json.loads(run(runner, register_db, "review", "--json").stdout)
+        if m["reason"] == "moved"
+    )
+    pair = str(moved["first"]["id"]), str(moved["second"]["id"])
+    run(runner, register_db, "link", *pair)  # Cường: 2021 at TH, 2023 at PVHCC
+    cuong = by_name(assert_list_kept_up(runner, register_db), "Lê Văn Cường")
+    assert [(e["years"], e["units"]) for e in cuong] == [
+        ([2021, 2023], ["Phòng Tổng hợp", "Trung tâm Phục vụ hành chính công"])
+    ]
+    run(runner, register_db, "unlink", *pair)  # one year each again: no longer kept
+    assert by_name(assert_list_kept_up(runner, register_db), "Lê Văn Cường") == []
+    run(runner, register_db, "unlink", str(typo["first"]["id"]), str(typo["second"]["id"]))
+    bich = by_name(assert_list_kept_up(runner, register_db), "Trần Thị Bích")
+    assert [(e["ids"], e["years"]) for e in bich] == [([typo["first"]["id"]], [2021, 2023])]
+
+
+def test_list_and_export_filter_on_criterion_and_years_from_the_kept_list(
+    runner: CliRunner, register_db: str, workbooks: dict[Any, Path], tmp_path: Path
+) -> None:
+    add_all(runner, register_db, workbooks)
+    assert [(e["name"], e["years"]) for e in listed(runner, register_db, "--min-years", "2")] == [
+        ("tổ một cửa", [2021, 2022, 2023]),
+        ("Nguyễn Văn An", [2021, 2023]),  # people by given name: An before Bích
+        ("Trần Thị Bích", [2021, 2023]),
+    ]
+    a_only = listed(runner, register_db, "--criterion", "a_HCM", "--min-years", "2")
+    assert [(e["name"], e["criteria"]) for e in a_only] == [
+        ("Nguyễn văn An", ["a"]),
+        ("Trần Thị Bích", ["a"]),
+    ]
+    # Within criterion a: An's name as written on its a_HCM rows; its title came under c.
+    an = a_only[0]
+    assert an["titles"] == [] and an["spread"][-1]["year"] == 2023
+    assert listed(runner, register_db, "--criterion", "c", "--min-years", "2") == []
+    assert [e["name"] for e in listed(runner, register_db, "--min-years", "3")] == ["tổ một cửa"]
+    target = tmp_path / "lich-su.xlsx"
+    result = run(runner, register_db, "export", "-o", str(target), "--min-years", "2")
+    assert f"Đã xuất 3 điển hình vào {target}" in result.output
+    rows = [[c.value for c in row] for row in openpyxl.load_workbook(target)["Điển hình"]]
+    assert [r[2] for r in rows[2:]] == ["tổ một cửa", "Nguyễn Văn An", "Trần Thị Bích"]
+    an_row = rows[3]
+    assert an_row[6:10] == [
+        2,
+        "2021, 2023",
+        "Học tập và làm theo tư tưởng, đạo đức, phong cách Hồ Chí Minh; Công nghệ thông tin, "
+        "truyền thông và chuyển đổi số",
+        "2022: Chiến sĩ thi đua cơ sở (Quyết định số 10/QĐ-VPUBND ngày 05/01/2022; Văn phòng "
+        "UBND tỉnh Quảng Bình)",
+    ]
+
+
+def test_a_register_of_the_previous_revision_is_upgraded_and_its_list_made(
+    runner: CliRunner, register_db: str, workbooks: dict[Any, Path]
+) -> None:
+    from alembic import command
+    from alembic.config import Config
+
+    from dhtt_batch.register.db import MIGRATIONS
+    from dhtt_batch.register.schema import VERSION_TABLE
+
+    add_all(runner, register_db, workbooks)
+    engine = create_engine(resolve_url_for_test(register_db))
+    try:  # back to the first revision: the tables as the previous release left them
+        with engine.begin() as conn:
+            config = Config()
+            config.set_main_option("script_location", str(MIGRATIONS))
+            config.attributes["connection"] = conn
+            command.downgrade(config, "0001")
+        with engine.connect() as conn:
+            assert conn.execute(text(f"SELECT version_num FROM {VERSION_TABLE}")).scalar() == "0001"
+            assert "dhtt_summaries" not in sa_tables(conn)
+    finally:
+        engine.dispose()
+    three = listed(runner, register_db, "--min-years", "3")
+    assert [(e["name"], e["years"]) for e in three] == [("tổ một cửa", [2021, 2022, 2023])]
+    assert_list_kept_up(runner, register_db)
+
+
+def sa_tables(conn: Any) -> list[str]:
+    from sqlalchemy import inspect
+
+    return inspect(conn).get_table_names()
+
+
+def test_the_kept_list_follows_the_campaigns_issuer_names(
+    runner: CliRunner, register_db: str, workbooks: dict[Any, Path], tmp_path: Path
+) -> None:
+    add_all(runner, register_db, workbooks)
+    own = tmp_path / "campaign.toml"
+    default = (REPO / "dhtt_batch/defaults/campaign.toml").read_text(encoding="utf-8")
+    own.write_text(
+        default.replace('VPUBND = "Văn phòng UBND tỉnh Quảng Bình"', 'VPUBND = "VP UBND tỉnh"'),
+        encoding="utf-8",
+    )
+
+    def issuers_of_an(*campaign: str) -> list[str]:
+        found = listed(runner, register_db, "--min-years", "2", *campaign)
+        return [t["issuer"] for t in by_name(found, "Nguyễn Văn An")[0]["titles"]]
+
+    assert issuers_of_an() == ["Văn phòng UBND tỉnh Quảng Bình"]
+    assert issuers_of_an("-c", str(own)) == ["VP UBND tỉnh"]  # made again for these names
+    assert issuers_of_an() == ["Văn phòng UBND tỉnh Quảng Bình"]
+
+
+def test_list_of_an_up_to_date_sqlite_register_does_not_import_sqlalchemy(
+    runner: CliRunner, tmp_path: Path, workbooks: dict[Any, Path]
+) -> None:
+    import subprocess
+    import sys
+
+    db = str(tmp_path / "register.sqlite")
+    add_all(runner, db, workbooks)
+    program = (
+        "import json, sys\n"
+        "from dhtt_batch.cli import cli\n"
+        "cli(sys.argv[1:], standalone_mode=False)\n"
+        "heavy = {'sqlalchemy', 'alembic', 'psycopg', 'pandas', 'pandera', 'openpyxl'}\n"
+        "print(sorted({m.split('.')[0] for m in sys.modules} & heavy), file=sys.stderr)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", program, "register", "list", "--db", db, "--min-years", "2",
+         "--json"],
+        capture_output=True, text=True, check=True, cwd=tmp_path,
+    )  # fmt: skip
+    assert done.stderr.strip().splitlines()[-1] == "[]"
+    _stored, fresh = stored_and_fresh(db, "", 2)
+    assert done.stdout == "[" + ", ".join(fresh) + "]\n"
+    assert [e["name"] for e in json.loads(done.stdout)] == [
+        "tổ một cửa",
+        "Nguyễn Văn An",
+        "Trần Thị Bích",
+    ]
+
+
+def test_the_kept_order_is_the_collation_order() -> None:
+    import random
+
+    from dhtt_batch.collation import exemplar_key
+    from dhtt_batch.register.summary import sort_text
+
+    names = ["An", "Ánh", "Ân", "Bình", "Đào", "Dũng", "Zoe", "Ơn", "", "Ả", "ab", "a b", "1", "Ω"]
+    keys = [
+        (*exemplar_key(collective, f"{family} {name}".strip()), number)
+        for collective in (True, False)
+        for family in ("", "Nguyễn", "Lê Văn")
+        for name in names
+        for number in (1, 57_000, 2**31 - 1)
+    ]
+    random.Random(7).shuffle(keys)
+    assert sorted(keys, key=sort_text) == sorted(keys)
+    assert len({sort_text(k) for k in keys}) == len(keys)
+
+
+def test_an_officer_who_may_only_read_gets_the_list_of_other_issuer_names_from_the_rows(
+    runner: CliRunner, postgres_server: str, workbooks: dict[Any, Path], tmp_path: Path
+) -> None:
+    import uuid
+
+    import psycopg
+
+    name, reader = f"register_{uuid.uuid4().hex[:12]}", f"reader_{uuid.uuid4().hex[:8]}"
+    with psycopg.connect(f"{postgres_server}/postgres", autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+        conn.execute(f'CREATE ROLE "{reader}" LOGIN')
+    db = f"{postgres_server}/{name}"
+    add_all(runner, db, workbooks)
+    listed(runner, db, "--min-years", "2")  # kept for the default campaign's issuer names
+    with psycopg.connect(db, autocommit=True) as conn:
+        conn.execute(f'GRANT SELECT ON ALL TABLES IN SCHEMA public TO "{reader}"')
+    own = tmp_path / "campaign.toml"
+    default = (REPO / "dhtt_batch/defaults/campaign.toml").read_text(encoding="utf-8")
+    own.write_text(
+        default.replace('VPUBND = "Văn phòng UBND tỉnh Quảng Bình"', 'VPUBND = "VP UBND tỉnh"'),
+        encoding="utf-8",
+    )
+    as_reader = db.replace("//postgres@", f"//{reader}@")
+    found = listed(runner, as_reader, "--min-years", "2", "-c", str(own))
+    (an,) = by_name(found, "Nguyễn Văn An")
+    assert [t["issuer"] for t in an["titles"]] == ["VP UBND tỉnh"]
+    assert [e["name"] for e in found] == ["tổ một cửa", "Nguyễn Văn An", "Trần Thị Bích"]
+    denied = run(runner, as_reader, "link", str(an["id"]), str(found[2]["id"]), ok=False)
+    assert denied.exit_code == 3  # writing is what it may not do

@@ -165,7 +165,7 @@ def report(
 
 
 def _review_report(campaign: Campaign, specs: SpecSet, db: str | None, output: Path) -> None:
-    from ..register.db import resolve_url
+    from ..register.address import resolve_url
     from ..report.review import render_review
 
     with register_errors():

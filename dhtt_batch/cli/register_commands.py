@@ -22,7 +22,7 @@ def with_register(func: Callable[..., Any]) -> Callable[..., Any]:
 
     @functools.wraps(func)
     def wrapper(campaign: Campaign, specs: SpecSet, db: str | None, **kwargs: Any) -> Any:
-        from ..register.db import resolve_url
+        from ..register.address import resolve_url
 
         url = resolve_url(db, campaign)
         with register_errors():
@@ -85,7 +85,7 @@ def register_add(
     from ..register.db import display_url
     from ..register.identity import who
 
-    results = add_files(url, paths, specs, who(by))
+    results = add_files(url, paths, specs, who(by), dict(campaign.register.issuers))
     print_added(results, display_url(url), stderr_console())
     if any(isinstance(r, AddFailure) for r in results):
         raise SystemExit(EXIT_USAGE)
@@ -109,15 +109,15 @@ def register_list(
 
     Ví dụ:  dhtt-batch register list --min-years 3
     """
-    from ..register.api import list_register
-
-    found = list_register(url, campaign, specs, criterion, min_years)
     if as_json:
-        click.echo(json.dumps([e.as_json() for e in found], ensure_ascii=False))
+        from ..register.listing import list_json
+
+        click.echo(list_json(url, campaign, specs, criterion, min_years))
     else:
         from ..register.console import print_list, stderr_console
+        from ..register.listing import list_register
 
-        print_list(found, stderr_console())
+        print_list(list_register(url, campaign, specs, criterion, min_years), stderr_console())
 
 
 @register.command("review")
@@ -162,7 +162,7 @@ def register_link(
     from ..register.api import link_exemplars
     from ..register.identity import who
 
-    outcome = link_exemplars(url, first, second, who(by), note)
+    outcome = link_exemplars(url, first, second, who(by), note, dict(campaign.register.issuers))
     click.echo(outcome.message, err=True)
 
 
@@ -188,7 +188,7 @@ def register_unlink(
     from ..register.api import unlink_exemplars
     from ..register.identity import who
 
-    outcome = unlink_exemplars(url, first, second, who(by), note)
+    outcome = unlink_exemplars(url, first, second, who(by), note, dict(campaign.register.issuers))
     click.echo(outcome.message, err=True)
 
 
@@ -216,7 +216,7 @@ def register_export(
 
     Ví dụ:  dhtt-batch register export -o lich-su.xlsx
     """
-    from ..register.api import export_register
+    from ..register.export import export_register
 
     try:
         count = export_register(url, campaign, specs, output, criterion, min_years)

@@ -9,13 +9,13 @@ but made later replaces that period's rows, in one transaction; an older one is 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, Engine, delete, insert, select, update
+from sqlalchemy import Connection, Engine, delete, func, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from ..formats.consolidated import ConsolidatedData, ConsolidatedError, read_consolidated
@@ -25,6 +25,7 @@ from ..states import FILE, ROW, UNIT, UNIT_NAME
 from . import RegisterError
 from .identity import COLLECTIVE, INDIVIDUAL, identity_key
 from .schema import entries, entry_data, exemplars, periods, roster
+from .summary import refresh
 
 ADDED, UNCHANGED, REPLACED = "added", "unchanged", "replaced"
 _CHUNK = 5000  # identities looked up per query (SQLite allows 32,766 parameters)
@@ -42,7 +43,9 @@ class AddOutcome:
     previous_generated_at: str = ""
 
 
-def add_workbook(engine: Engine, path: Path, specs: SpecSet, by: str) -> AddOutcome:
+def add_workbook(
+    engine: Engine, path: Path, specs: SpecSet, by: str, issuers: Mapping[str, str]
+) -> AddOutcome:
     try:
         data = read_consolidated(path, specs)
     except ConsolidatedError as exc:
@@ -79,6 +82,7 @@ def add_workbook(engine: Engine, path: Path, specs: SpecSet, by: str) -> AddOutc
             "added_at": datetime.now(UTC),
             "added_by": by[:120],
         }
+        touched: set[int] = set()  # exemplars whose rows come or go
         if existing is not None:
             if existing.digest == digest:
                 outcome.state = UNCHANGED
@@ -87,6 +91,11 @@ def add_workbook(engine: Engine, path: Path, specs: SpecSet, by: str) -> AddOutc
             _refuse_older(path, label, generated_at, existing.generated_at)
             outcome.state, outcome.replaced_rows = REPLACED, existing.rows
             outcome.previous_generated_at = existing.generated_at
+            touched.update(
+                conn.execute(
+                    select(entries.c.exemplar_id).where(entries.c.period_id == existing.id)
+                ).scalars()
+            )
             conn.execute(delete(entries).where(entries.c.period_id == existing.id))
             conn.execute(delete(roster).where(roster.c.period_id == existing.id))
             conn.execute(update(periods).where(periods.c.id == existing.id).values(values))
@@ -95,7 +104,9 @@ def add_workbook(engine: Engine, path: Path, specs: SpecSet, by: str) -> AddOutc
             period_key = conn.execute(
                 insert(periods).values(values).returning(periods.c.id)
             ).scalar_one()
-        _record(conn, period_key, data, rows)
+        added, created = _record(conn, period_key, data, rows)
+        # The list's summaries of the groups whose rows came or went.
+        refresh(conn, issuers, exemplar_ids=touched | added, new=created)
     return outcome
 
 
@@ -121,7 +132,11 @@ def _shown(text: str) -> str:
     return moment.strftime("%H:%M ngày %d/%m/%Y") if moment else text
 
 
-def _record(conn: Connection, period_key: int, data: ConsolidatedData, rows: list[dict]) -> None:
+def _record(
+    conn: Connection, period_key: int, data: ConsolidatedData, rows: list[dict]
+) -> tuple[set[int], set[int]]:
+    """Insert the period's roster and rows; the exemplars of its rows, and those of them the
+    rows created."""
     if data.units:
         conn.execute(
             insert(roster),
@@ -138,24 +153,42 @@ def _record(conn: Connection, period_key: int, data: ConsolidatedData, rows: lis
             ],
         )
     if not rows:
-        return
-    ids = _exemplar_ids(conn, rows)
+        return set(), set()
+    ids, created = _exemplar_ids(conn, rows)
     stored = []
     for row in rows:
         row["period_id"] = period_key
         row["exemplar_id"] = ids[row.pop("_identity")]
         del row["_name_key"]
         stored.append(row.pop("data"))
-    added = conn.execute(
-        insert(entries).returning(entries.c.id, sort_by_parameter_order=True), rows
-    ).scalars()
+    added = _insert_entries(conn, rows)
     conn.execute(
         insert(entry_data),
         [{"entry_id": entry, "data": data} for entry, data in zip(added, stored, strict=True)],
     )
+    return set(ids.values()), created
 
 
-def _exemplar_ids(conn: Connection, rows: list[dict]) -> dict[str, int]:
+def _insert_entries(conn: Connection, rows: list[dict]) -> Iterable[int]:
+    """Insert the rows; their ids, in order. SQLite cannot match the ids RETURNING gives to the
+    rows of a batch, so SQLAlchemy would insert them one statement each (a third of an add's
+    database time); but this transaction has written already, so it holds SQLite's write lock
+    and can number the rows itself, as SQLite would (after the largest id), in one executemany."""
+    if conn.dialect.name != "sqlite":
+        statement = insert(entries).returning(entries.c.id, sort_by_parameter_order=True)
+        return conn.execute(statement, rows).scalars()
+    first = (conn.execute(select(func.max(entries.c.id))).scalar() or 0) + 1
+    numbers = range(first, first + len(rows))
+    for row, number in zip(rows, numbers, strict=True):
+        row["id"] = number
+    conn.execute(insert(entries), rows)
+    return numbers
+
+
+def _exemplar_ids(conn: Connection, rows: list[dict]) -> tuple[dict[str, int], set[int]]:
+    """Each row's identity → its exemplar's id, creating the exemplars not yet known; and the
+    ids of those created here."""
+    created: set[int] = set()
     wanted: dict[str, dict[str, Any]] = {}
     for row in rows:
         wanted.setdefault(
@@ -178,10 +211,12 @@ def _exemplar_ids(conn: Connection, rows: list[dict]) -> dict[str, int]:
             .on_conflict_do_nothing(index_elements=["identity"])
             .returning(exemplars.c.identity, exemplars.c.id)
         )
-        known.update((identity, number) for identity, number in conn.execute(statement, missing))
+        made = {identity: number for identity, number in conn.execute(statement, missing)}
+        known.update(made)
+        created.update(made.values())
         raced = [m["identity"] for m in missing if m["identity"] not in known]
         known.update(_lookup(conn, raced))
-    return known
+    return known, created
 
 
 def _lookup(conn: Connection, keys: list[str]) -> dict[str, int]:

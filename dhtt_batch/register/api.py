@@ -1,11 +1,13 @@
-"""What each `dhtt-batch register …` command does, one function each: open the register (created
-or upgraded on the way), do the work in a transaction, close it. Database failures come out as
-RegisterError (cannot do it: exit 2) or RegisterWriteError (could not write: exit 3)."""
+"""What each `dhtt-batch register …` command does, one function each (`list` and `export` start
+in listing.py and export.py, which read a SQLite register without this module when they can):
+open the register (created or upgraded on the way), do the work in a transaction, close it.
+Database failures come out as RegisterError (cannot do it: exit 2) or RegisterWriteError (could
+not write: exit 3)."""
 
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -17,9 +19,10 @@ from ..campaign import Campaign
 from ..spec import SpecSet
 from . import RegisterError, RegisterWriteError
 from .db import display_url, open_register
+from .exemplar import Exemplar
 from .identity import LinkOutcome, link, unlink
-from .query import Exemplar, list_exemplars
 from .stats import ReviewData, phase_span, recorded_years, review_data
+from .summary import read_exemplars, read_texts, refresh
 
 if TYPE_CHECKING:  # imported where used: they bring pandas, which `list` does without
     from .add import AddOutcome
@@ -53,7 +56,7 @@ def _transaction(url: str) -> Iterator[Connection]:
 
 
 def add_files(
-    url: str, paths: Sequence[Path], specs: SpecSet, by: str
+    url: str, paths: Sequence[Path], specs: SpecSet, by: str, issuers: Mapping[str, str]
 ) -> list[AddOutcome | AddFailure]:
     """Each workbook in its own transaction: a bad file is reported, the others still added."""
     from .add import add_workbook
@@ -65,30 +68,33 @@ def add_files(
                 results.append(AddFailure(path, f"Không tìm thấy tệp {path}."))
                 continue
             try:
-                results.append(add_workbook(engine, path, specs, by))
+                results.append(add_workbook(engine, path, specs, by, issuers))
             except RegisterError as exc:
                 results.append(AddFailure(path, str(exc)))
     return results
 
 
-def criterion_key(specs: SpecSet, text: str | None) -> str | None:
-    """A criterion named by its key (a) or its sheet (a_HCM) → its key."""
-    if not text:
-        return None
+def summary_texts(url: str, issuers: Mapping[str, str], scope: str, min_years: int) -> list[str]:
+    """`register list --json` through SQLAlchemy (listing.py tries a plain SQLite read first)."""
     try:
-        sheet = specs.criterion(text.strip())
-    except KeyError:
-        known = ", ".join(f"{s.criterion} ({s.name})" for s in specs.criteria)
-        raise RegisterError(f"Không có tiêu chí '{text}' (dùng: {known}).") from None
-    return sheet.criterion or sheet.name
+        with _transaction(url) as conn:
+            return read_texts(conn, issuers, scope, min_years)
+    except RegisterWriteError:
+        # The kept list is to be made again (other issuer names) but this officer may only
+        # read the register: computed from the rows instead, as before it was kept.
+        with _transaction(url) as conn:
+            return read_texts(conn, issuers, scope, min_years, remake=False)
 
 
-def list_register(
-    url: str, campaign: Campaign, specs: SpecSet, criterion: str | None, min_years: int
+def summary_exemplars(
+    url: str, issuers: Mapping[str, str], scope: str, min_years: int
 ) -> list[Exemplar]:
-    key = criterion_key(specs, criterion)
-    with _transaction(url) as conn:
-        return list_exemplars(conn, dict(campaign.register.issuers), key, min_years)
+    try:
+        with _transaction(url) as conn:
+            return read_exemplars(conn, issuers, scope, min_years)
+    except RegisterWriteError:  # as in summary_texts
+        with _transaction(url) as conn:
+            return read_exemplars(conn, issuers, scope, min_years, remake=False)
 
 
 def review_register(url: str) -> list[Match]:
@@ -98,32 +104,22 @@ def review_register(url: str) -> list[Match]:
         return probable_matches(conn)
 
 
-def link_exemplars(url: str, first: int, second: int, by: str, note: str | None) -> LinkOutcome:
+def link_exemplars(
+    url: str, first: int, second: int, by: str, note: str | None, issuers: Mapping[str, str]
+) -> LinkOutcome:
     with _transaction(url) as conn:
-        return link(conn, first, second, by, note)
+        outcome = link(conn, first, second, by, note)
+        refresh(conn, issuers, groups=outcome.groups)
+        return outcome
 
 
-def unlink_exemplars(url: str, first: int, second: int, by: str, note: str | None) -> LinkOutcome:
+def unlink_exemplars(
+    url: str, first: int, second: int, by: str, note: str | None, issuers: Mapping[str, str]
+) -> LinkOutcome:
     with _transaction(url) as conn:
-        return unlink(conn, first, second, by, note)
-
-
-def export_register(
-    url: str,
-    campaign: Campaign,
-    specs: SpecSet,
-    target: Path,
-    criterion: str | None,
-    min_years: int,
-) -> int:
-    """Write lich-su.xlsx; the number of exemplars written."""
-    from .export import write_history
-
-    key = criterion_key(specs, criterion)
-    with _transaction(url) as conn:
-        found = list_exemplars(conn, dict(campaign.register.issuers), key, min_years)
-    write_history(found, target, specs)
-    return len(found)
+        outcome = unlink(conn, first, second, by, note)
+        refresh(conn, issuers, groups=outcome.groups)
+        return outcome
 
 
 def review_figures(url: str, campaign: Campaign) -> ReviewData:

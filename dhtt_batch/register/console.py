@@ -8,11 +8,11 @@ from typing import TYPE_CHECKING
 from rich.console import Console
 from rich.table import Table
 
-from .api import AddFailure
-from .query import Exemplar
+from .exemplar import Exemplar
 
 if TYPE_CHECKING:
     from .add import AddOutcome
+    from .api import AddFailure
     from .review import Candidate, Match
 
 
@@ -22,6 +22,8 @@ def stderr_console() -> Console:
 
 
 def print_added(results: Sequence[AddOutcome | AddFailure], where: str, console: Console) -> None:
+    from .api import AddFailure  # here: `register list` prints with this module, without api
+
     for result in results:
         if isinstance(result, AddFailure):
             console.print(f"[red]Lỗi:[/red] {result.message}", soft_wrap=True, markup=True)

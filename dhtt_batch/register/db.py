@@ -1,11 +1,9 @@
-"""Where the register lives and opening it: URL resolution, engine, migrations to head.
+"""Opening the register: engine, migrations to head (its URL comes from address.py).
 
-`--db` (or `[register] db` in campaign.toml) is a file path for SQLite or a URL:
-`sqlite:///path`, `postgresql://user@host/db` (psycopg 3; the password may come from
-PGPASSWORD like any libpq client). Empty: `dhtt-register.sqlite` beside the campaign file, or
-in the current folder with the packaged default campaign. Every command opens the register
-through `open_register`, which creates it or upgrades its tables to the version this release
-needs (Alembic, run in-process), so an office never runs a migration by hand.
+Every command opens the register through `open_register`, which creates it or upgrades its
+tables to the version this release needs (Alembic, run in-process), so an office never runs a
+migration by hand. (`register list` on an up-to-date SQLite file reads it without opening it
+here: listing.py.)
 """
 
 from __future__ import annotations
@@ -16,35 +14,11 @@ from sqlalchemy import Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, OperationalError, SQLAlchemyError
 
-from ..campaign import Campaign, default_campaign_path
 from . import RegisterError
 from .migrations import HEAD
 from .schema import VERSION_TABLE
 
-DEFAULT_FILE = "dhtt-register.sqlite"
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
-
-
-def resolve_url(option: str | None, campaign: Campaign) -> str:
-    """The register's URL from `--db`, else `[register] db`, else the default file."""
-    if option:
-        return _as_url(option, Path.cwd())
-    base = (
-        Path.cwd()
-        if campaign.source.resolve() == default_campaign_path().resolve()
-        else campaign.source.resolve().parent
-    )
-    return _as_url(campaign.register.db or DEFAULT_FILE, base)
-
-
-def _as_url(value: str, base: Path) -> str:
-    if "://" in value:
-        scheme, rest = value.split("://", 1)
-        if scheme in ("postgresql", "postgres"):
-            return f"postgresql+psycopg://{rest}"
-        return value
-    path = Path(value).expanduser()
-    return f"sqlite:///{path if path.is_absolute() else (base / path).resolve()}"
 
 
 def display_url(url: str) -> str:

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from ..atomic import atomic_write
+from ..campaign import Campaign
 from ..spec import SpecSet
 from ..xlsx.printing import NAME_MINIMUM, RowHeights
 from ..xlsx.stream import Cell, Layout, Workbook
@@ -31,7 +32,8 @@ from ..xlsx.table import (
     number_column,
     table_widths,
 )
-from .query import Exemplar
+from .exemplar import Exemplar
+from .listing import list_register
 
 LIST_SHEET = "Điển hình"
 HISTORY_SHEET = "Lịch sử khen thưởng"
@@ -58,6 +60,20 @@ HISTORY_COLUMNS = (
 LIST_HEADERS = tuple(c.header for c in LIST_COLUMNS)
 HISTORY_HEADERS = tuple(c.header for c in HISTORY_COLUMNS)
 NO_TITLE = "Chưa ghi nhận danh hiệu, hình thức khen thưởng"
+
+
+def export_register(
+    url: str,
+    campaign: Campaign,
+    specs: SpecSet,
+    target: Path,
+    criterion: str | None,
+    min_years: int,
+) -> int:
+    """Write lich-su.xlsx of the exemplars `register list` gives; how many were written."""
+    found = list_register(url, campaign, specs, criterion, min_years)
+    write_history(found, target, specs)
+    return len(found)
 
 
 def write_history(found: Sequence[Exemplar], target: Path, specs: SpecSet) -> Path:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import getpass
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from sqlalchemy import ColumnElement, Connection, func, insert, or_, select, update
@@ -43,6 +43,7 @@ def who(by: str | None) -> str:
 class LinkOutcome:
     changed: bool
     message: str
+    groups: frozenset[int] = field(default_factory=frozenset)  # groups made or unmade
 
 
 def link(conn: Connection, first: int, second: int, by: str, note: str | None) -> LinkOutcome:
@@ -52,8 +53,10 @@ def link(conn: Connection, first: int, second: int, by: str, note: str | None) -
     if groups[first] == groups[second]:
         return LinkOutcome(False, f"#{first} và #{second} đã được coi là một điển hình.")
     _decide(conn, first, second, SAME, by, note)
-    regroup(conn)
-    return LinkOutcome(True, f"Đã liên kết #{first} với #{second}: từ nay là một điển hình.")
+    changed = regroup(conn)
+    return LinkOutcome(
+        True, f"Đã liên kết #{first} với #{second}: từ nay là một điển hình.", changed
+    )
 
 
 def unlink(conn: Connection, first: int, second: int, by: str, note: str | None) -> LinkOutcome:
@@ -62,7 +65,7 @@ def unlink(conn: Connection, first: int, second: int, by: str, note: str | None)
     if latest_verdicts(conn).get(_pair(first, second)) == DIFFERENT:
         return LinkOutcome(False, f"#{first} và #{second} đã được ghi là hai điển hình khác nhau.")
     _decide(conn, first, second, DIFFERENT, by, note)
-    regroup(conn)
+    changed = regroup(conn)
     groups = group_of(conn, [first, second])
     if groups[first] == groups[second]:
         chain = ", ".join(f"#{a}–#{b}" for a, b in _links_within(conn, groups[first]))
@@ -70,8 +73,9 @@ def unlink(conn: Connection, first: int, second: int, by: str, note: str | None)
             True,
             f"Đã ghi #{first} và #{second} là hai điển hình khác nhau, nhưng chúng vẫn cùng "
             f"một nhóm qua các liên kết {chain}; hãy bỏ liên kết tương ứng.",
+            changed,
         )
-    return LinkOutcome(True, f"Đã ghi #{first} và #{second} là hai điển hình khác nhau.")
+    return LinkOutcome(True, f"Đã ghi #{first} và #{second} là hai điển hình khác nhau.", changed)
 
 
 def _pair(first: int, second: int) -> tuple[int, int]:
@@ -118,8 +122,10 @@ def latest_verdicts(conn: Connection) -> dict[tuple[int, int], str]:
     return {(a, b): verdict for a, b, verdict in rows}
 
 
-def regroup(conn: Connection) -> None:
-    """Recompute every `person_id` from the links in force (a few hundred at most)."""
+def regroup(conn: Connection) -> frozenset[int]:
+    """Recompute every `person_id` from the links in force (a few hundred at most); the groups
+    of the exemplars whose group changed, before and after."""
+    before = _linked(conn)
     parent: dict[int, int] = {}
 
     def root(node: int) -> int:
@@ -139,6 +145,16 @@ def regroup(conn: Connection) -> None:
     for top, group in members.items():  # the root is the group's smallest id
         if len(group) > 1:
             conn.execute(update(exemplars).where(exemplars.c.id.in_(group)).values(person_id=top))
+    after = _linked(conn)
+    moved = {n for n in before.keys() | after.keys() if before.get(n) != after.get(n)}
+    return frozenset({before.get(n, n) for n in moved} | {after.get(n, n) for n in moved})
+
+
+def _linked(conn: Connection) -> dict[int, int]:
+    rows = conn.execute(
+        select(exemplars.c.id, exemplars.c.person_id).where(exemplars.c.person_id.is_not(None))
+    )
+    return {n: person for n, person in rows}
 
 
 def group_column() -> ColumnElement[int]:

@@ -1,5 +1,7 @@
-"""`register list`: one entry per exemplar (linked exemplars count as one), with its years,
-criteria, titles and their decisions, and how far its model spread, year by year.
+"""Exemplars (exemplar.py) computed from the register's rows: `build_exemplars` is the one
+definition of an entry of `register list`, used by the summaries the register keeps
+(summary.py) and by `list_exemplars` (lists of fewer years than those keep, and the review
+reports over a span of years).
 
 Years are counted in SQL (grouped on the exemplar's group), so `--min-years` only fetches the
 rows of the exemplars it keeps.
@@ -8,92 +10,23 @@ rows of the exemplars it keeps.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Connection, Row, String, distinct, func, select, type_coerce
+from sqlalchemy import Connection, String, distinct, func, select, type_coerce
 
 from ..collation import person_key, text_key
+from .exemplar import Exemplar, Spread, Title
 from .identity import COLLECTIVE, group_column
 from .schema import entries, exemplars
 
 _SYMBOL = re.compile(r"/(?:\d{4}/)?[^-/\s]+-(.+)$")
 
 
-@dataclass(frozen=True)
-class Title:
-    year: int  # the year of the decision (the year first registered when it has no date)
-    title: str
-    decision_number: str | None
-    decision_date: date | None
-    issuer: str
-
-    def decision(self) -> str:
-        """'Quyết định số 112/QĐ-VPUBND ngày 20/12/2024 của Văn phòng UBND tỉnh Quảng Bình'."""
-        parts = []
-        if self.decision_number:
-            parts.append(f"Quyết định số {self.decision_number}")
-        if self.decision_date:
-            parts.append(f"ngày {self.decision_date:%d/%m/%Y}")
-        text = " ".join(parts) or "Không ghi quyết định"
-        return f"{text}; {self.issuer}" if self.issuer else text
-
-
-@dataclass(frozen=True)
-class Spread:
-    year: int
-    criterion: str
-    spread: str
-
-
-@dataclass
-class Exemplar:
-    id: int  # the group's id (its smallest exemplar id)
-    ids: list[int]
-    name: str  # as written the last year it was registered
-    unit: str
-    unit_code: str
-    kind: str  # collective, individual
-    kind_label: str
-    birth_year: int | None
-    years: list[int]
-    criteria: list[str]
-    units: list[str] = field(default_factory=list)
-    titles: list[Title] = field(default_factory=list)
-    spread: list[Spread] = field(default_factory=list)
-
-    def as_json(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "ids": self.ids,
-            "name": self.name,
-            "unit": self.unit,
-            "unit_code": self.unit_code,
-            "units": self.units,
-            "kind": self.kind,
-            "kind_label": self.kind_label,
-            "birth_year": self.birth_year,
-            "years": self.years,
-            "criteria": self.criteria,
-            "titles": [
-                {
-                    "year": t.year,
-                    "title": t.title,
-                    "decision_number": t.decision_number,
-                    "decision_date": t.decision_date.isoformat() if t.decision_date else None,
-                    "issuer": t.issuer,
-                }
-                for t in self.titles
-            ],
-            "spread": [
-                {"year": s.year, "criterion": s.criterion, "spread": s.spread} for s in self.spread
-            ],
-        }
-
-
-_COLUMNS = (
+# An entry's columns as build_exemplars reads them (after the exemplar's group).
+ENTRY_COLUMNS = (
     entries.c.exemplar_id,
     entries.c.year,
     entries.c.criterion,
@@ -128,7 +61,7 @@ def list_exemplars(
     if years:
         conditions.append(entries.c.year.between(*years))
     joined = entries.join(exemplars, entries.c.exemplar_id == exemplars.c.id)
-    query = select(group, *_COLUMNS).select_from(joined).where(*conditions)
+    query = select(group, *ENTRY_COLUMNS).select_from(joined).where(*conditions)
     if min_years > 1:
         # Years counted on the (exemplar, year, criterion) index, then only the rows of the
         # exemplars kept are read. Without any link an exemplar is its own group: no join.
@@ -167,18 +100,22 @@ class _Building:
     spread: dict[Spread, None] = field(default_factory=dict)
 
 
-def build_exemplars(rows: Sequence[Row[Any]], issuers: Mapping[str, str]) -> list[Exemplar]:
-    """Rows (group first, then _COLUMNS, in year order) → one Exemplar per group."""
-    found: dict[int, _Building] = {}
-    for row in rows:
-        grp, member, year, crit, kind, kind_label, name, born, code, unit = tuple(row)[:10]
-        title, number, when, spread = tuple(row)[10:]
+class ExemplarBuilder:
+    """Rows (group first, then ENTRY_COLUMNS), fed in year order, → one Exemplar per group."""
+
+    def __init__(self, issuers: Mapping[str, str]) -> None:
+        self.issuers = issuers
+        self.found: dict[int, _Building] = {}
+
+    def add(self, row: tuple[Any, ...]) -> None:
+        grp, member, year, crit, kind, kind_label, name, born, code, unit = row[:10]
+        title, number, when, spread = row[10:]
         if type(when) is str:  # SQLite gives the ISO text; PostgreSQL a date
             when = date.fromisoformat(when[:10])
-        building = found.get(grp)
+        building = self.found.get(grp)
         if building is None:
             item = Exemplar(grp, [], name, unit, code, kind, kind_label, born, [], [])
-            building = found[grp] = _Building(item)
+            building = self.found[grp] = _Building(item)
         item = building.item
         # Rows come in year order: the latest registration names the exemplar.
         item.name, item.unit, item.unit_code, item.kind_label = name, unit, code, kind_label
@@ -192,23 +129,38 @@ def build_exemplars(rows: Sequence[Row[Any]], issuers: Mapping[str, str]) -> lis
             building.titles[(title, number, when)] = None
             item.titles.append(
                 Title(
-                    when.year if when else year, title or "", number, when, _issuer(number, issuers)
+                    when.year if when else year,
+                    title or "",
+                    number,
+                    when,
+                    _issuer(number, self.issuers),
                 )
             )
         if spread:
             building.spread[Spread(year, crit, spread)] = None
-    result = []
-    for building in found.values():
-        item = building.item
-        item.ids = sorted(building.ids)
-        item.years = sorted(building.years)
-        item.criteria = sorted(building.criteria)
-        item.units = list(building.units)
-        item.spread = list(building.spread)
-        item.titles.sort(key=lambda t: (t.year, t.decision_date or date.min, t.title))
-        result.append(item)
-    result.sort(key=_order)
-    return result
+
+    def exemplars(self) -> list[Exemplar]:
+        """The groups fed so far, in the order first seen."""
+        result = []
+        for building in self.found.values():
+            item = building.item
+            item.ids = sorted(building.ids)
+            item.years = sorted(building.years)
+            item.criteria = sorted(building.criteria)
+            item.units = list(building.units)
+            item.spread = list(building.spread)
+            item.titles.sort(key=lambda t: (t.year, t.decision_date or date.min, t.title))
+            result.append(item)
+        return result
+
+
+def build_exemplars(rows: Iterable[Any], issuers: Mapping[str, str]) -> list[Exemplar]:
+    """Rows (group first, then ENTRY_COLUMNS, in year order) → one Exemplar per group, in
+    Vietnamese name order."""
+    builder = ExemplarBuilder(issuers)
+    for row in rows:
+        builder.add(tuple(row))
+    return sorted(builder.exemplars(), key=exemplar_order)
 
 
 def _issuer(number: str | None, issuers: Mapping[str, str]) -> str:
@@ -221,7 +173,8 @@ def _issuer(number: str | None, issuers: Mapping[str, str]) -> str:
     return issuers.get(code, code)
 
 
-def _order(item: Exemplar) -> tuple[Any, ...]:
+def exemplar_order(item: Exemplar) -> tuple[Any, ...]:
+    """The list's order: collectives by name, then people by given name (collation.py)."""
     if item.kind == COLLECTIVE:
         return (0, text_key(item.name), text_key(""), item.id)
     return (1, *person_key(item.name), item.id)

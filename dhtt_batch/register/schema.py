@@ -9,6 +9,11 @@
   reviews' scans of a province's 300,000 rows stay fast.
 - `dhtt_entry_data`: every spec column of each row as JSON, so nothing read is lost.
 - `dhtt_decisions`: every link / unlink, with who and when (append-only).
+- `dhtt_summaries`: `register list` kept ready (summary.py): per exemplar group and scope
+  ('' = all criteria, else a criterion key) where it was registered in at least two years, its
+  number of years, its place in the list's order and its entry as JSON, refreshed by every
+  write in the same transaction;
+  `dhtt_summary_state` says which issuer names (and entry format) they were made with.
 """
 
 from __future__ import annotations
@@ -130,3 +135,22 @@ Index("ix_dhtt_decisions_pair", decisions.c.first_id, decisions.c.second_id)
 # Covers `register list`'s count of years per exemplar (and finds an exemplar's rows).
 Index("ix_dhtt_entries_exemplar", entries.c.exemplar_id, entries.c.year, entries.c.criterion)
 Index("ix_dhtt_exemplars_person", exemplars.c.person_id)
+
+summaries = Table(
+    "dhtt_summaries",
+    metadata,
+    Column("group_id", Integer, primary_key=True),  # the group's smallest exemplar id
+    Column("scope", String(20), primary_key=True),  # '' = all criteria, else a criterion key
+    Column("year_count", Integer, nullable=False),
+    Column("sort_key", Text, nullable=False),  # the list's order as text (summary.sort_text)
+    Column("body", Text, nullable=False),  # json.dumps(Exemplar.as_json(), ensure_ascii=False)
+)
+
+summary_state = Table(
+    "dhtt_summary_state",
+    metadata,
+    Column("name", String(40), primary_key=True),
+    Column("value", String(64), nullable=False),  # '' until the summaries are first made
+)
+
+Index("ix_dhtt_summaries_scope", summaries.c.scope, summaries.c.year_count)

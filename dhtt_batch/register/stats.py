@@ -13,8 +13,9 @@ from dataclasses import dataclass, field
 from sqlalchemy import Connection, distinct, func, select
 
 from ..campaign import Campaign
+from .exemplar import Exemplar
 from .identity import group_column
-from .query import Exemplar, list_exemplars
+from .query import list_exemplars
 from .schema import entries, exemplars, periods
 
 PHASE = re.compile(r"(\d{4})\D+(\d{4})")  # "2021 - 2025"

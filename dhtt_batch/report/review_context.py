@@ -14,8 +14,8 @@ from typing import Any
 
 from ..campaign import Campaign
 from ..campaign_settings import RegisterSettings
+from ..register.exemplar import Exemplar
 from ..register.identity import COLLECTIVE, INDIVIDUAL
-from ..register.query import Exemplar
 from ..register.stats import PHASE, ReviewData
 from ..spec import Role, SpecSet
 from .context import EDITABLE, document_context, plan_reference, vn_number

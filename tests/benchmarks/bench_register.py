@@ -1,7 +1,7 @@
 """Register benchmark: five years of a province, `register add` against `merge`, year by year.
 
     python tests/benchmarks/bench_register.py [--units 500] [--repeat 3] [--workdir DIR]
-                                              [--db URL]
+                                              [--db URL] [--list-only]
 
 Generates (tests/benchmarks/province.py) a synthetic province for each year 2021-2025 — N units,
 30-50 rows per criterion sheet, about a tenth of them people the unit registers again every
@@ -12,7 +12,10 @@ then the final review report (`report --register`, kind = "final") and `register
 fresh copy of the register as it was before that year). The register is a SQLite file in the
 work folder unless --db names another (e.g. a PostgreSQL database). The last line printed is
 one JSON object with the figures and ratios. With --workdir the provinces are kept and reused.
-Not collected by pytest (the file name does not start with test_).
+--list-only (with the --workdir of an earlier run, or --db) times only `register list
+--min-years 3 --json` on that register, each run beside the same command on an empty register
+(the floor: interpreter, click, campaign). Not collected by pytest (the file name does not
+start with test_).
 """
 
 from __future__ import annotations
@@ -51,7 +54,12 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--workdir", type=Path, help="keep (and reuse) the provinces here")
     parser.add_argument("--db", help="register URL (default: a SQLite file in the work folder)")
+    parser.add_argument(
+        "--list-only", action="store_true", help="time only `register list` on an existing register"
+    )
     options = parser.parse_args()
+    if options.list_only:
+        return list_only(options)
     with tempfile.TemporaryDirectory() as tmp:
         work = options.workdir or Path(tmp)
         register = work / "register.sqlite"
@@ -108,6 +116,38 @@ def main() -> None:
                 "report_s": round(report_s, 2),
                 "report_over_merge_2025": round(report_s / merge_s[2025], 2),
                 "list_min_years_3_s": round(list_s, 2),
+            }
+        )
+    )
+
+
+def list_only(options: argparse.Namespace) -> None:
+    """`register list --min-years 3 --json` on the kept register and on an empty one, run
+    after run (so both see the machine in the same state); every run and the medians."""
+    if not options.workdir or not (options.workdir / "tong-ket.toml").is_file():
+        raise SystemExit("--list-only needs the --workdir of an earlier run (its tong-ket.toml)")
+    config = ["-c", str(options.workdir / "tong-ket.toml")]
+    db = options.db or str(options.workdir / "register.sqlite")
+    with tempfile.TemporaryDirectory() as tmp:
+        empty = str(Path(tmp) / "empty.sqlite")
+        run_cli(["register", "list", *config, "--db", empty, "--min-years", "3"])  # creates it
+        listed: list[float] = []
+        floor: list[float] = []
+        for _ in range(options.repeat):
+            for db_url, times in ((db, listed), (empty, floor)):
+                args = ["register", "list", *config, "--db", db_url, "--min-years", "3", "--json"]
+                times.append(run_cli(args)[0])
+    print("register list --min-years 3 --json:", " ".join(f"{t:.2f}" for t in listed), "s")
+    print("the same, empty register (floor):  ", " ".join(f"{t:.2f}" for t in floor), "s")
+    median, base = statistics.median(listed), statistics.median(floor)
+    print(f"medians: {median:.2f} s vs floor {base:.2f} s ({median / base:.2f} of the floor)")
+    print(
+        json.dumps(
+            {
+                "list_min_years_3_s": [round(t, 3) for t in listed],
+                "empty_register_s": [round(t, 3) for t in floor],
+                "list_median_s": round(median, 3),
+                "floor_median_s": round(base, 3),
             }
         )
     )

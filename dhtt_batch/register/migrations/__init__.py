@@ -6,4 +6,4 @@ edit it by hand) and sets HEAD below to its id; a test checks HEAD against the s
 migrated tables against schema.py.
 """
 
-HEAD = "0001"
+HEAD = "0002"
