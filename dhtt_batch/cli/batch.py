@@ -13,21 +13,21 @@ from ..naming import readable
 from ..report import ReportError
 from ..spec import SpecSet
 from .click_messages import Command
-from .options import ConfigProblem, OutputProblem, Problem, register_errors, with_campaign
+from .options import (
+    ConfigProblem,
+    OutputProblem,
+    Problem,
+    output_option,
+    register_errors,
+    with_campaign,
+)
 from .progress import progress_bar
 
 
 @click.command(cls=Command)
 @with_campaign
 @click.argument("inbox", type=click.Path(path_type=Path))
-@click.option(
-    "-o",
-    "--output",
-    "outdir",
-    type=click.Path(path_type=Path),
-    required=True,
-    help="Thư mục ghi kết quả (bảng tổng hợp, phản hồi, manifest.json).",
-)
+@output_option("Thư mục ghi kết quả (bảng tổng hợp, phản hồi, manifest.json).", "outdir")
 @click.option("--strict", is_flag=True, help="Loại cả tệp nếu tệp có bất kỳ lỗi nào.")
 @click.option("--json", "as_json", is_flag=True, help="In manifest dạng JSON ra stdout.")
 @click.option(
@@ -111,13 +111,7 @@ def merge(
 @click.command(cls=Command)
 @with_campaign
 @click.argument("consolidated", required=False, type=click.Path(path_type=Path))
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(path_type=Path),
-    required=True,
-    help="Tệp báo cáo cần tạo: .docx, .html hoặc .pdf.",
-)
+@output_option("Tệp báo cáo cần tạo: .docx, .html hoặc .pdf.")
 @click.option(
     "--register",
     "from_register",
@@ -181,13 +175,7 @@ def _review_report(campaign: Campaign, specs: SpecSet, db: str | None, output: P
 @click.command(cls=Command)
 @with_campaign
 @click.argument("consolidated", type=click.Path(path_type=Path))
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(path_type=Path),
-    required=True,
-    help="Tệp .xlsx cần tạo (khi chia: TÊN-1.xlsx, TÊN-2.xlsx, …).",
-)
+@output_option("Tệp .xlsx cần tạo (khi chia: TÊN-1.xlsx, TÊN-2.xlsx, …).")
 @click.option(
     "--format",
     "fmt",

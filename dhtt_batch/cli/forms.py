@@ -14,7 +14,7 @@ from ..campaign import Campaign, CampaignError
 from ..naming import readable
 from ..spec import SpecSet
 from .click_messages import Command
-from .options import ConfigProblem, OutputProblem, with_campaign
+from .options import ConfigProblem, OutputProblem, output_option, with_campaign
 from .progress import status_line
 
 SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
@@ -45,13 +45,7 @@ def init(directory: Path) -> None:
 
 @click.command(cls=Command)
 @with_campaign
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(path_type=Path),
-    required=True,
-    help="Tệp .xlsx cần tạo, hoặc thư mục khi dùng --all-units.",
-)
+@output_option("Tệp .xlsx cần tạo, hoặc thư mục khi dùng --all-units.")
 @click.option(
     "--unit", "unit_code", help="Mã đơn vị (ví dụ KT): ghi sẵn tên đơn vị trong biểu mẫu."
 )
@@ -141,14 +135,7 @@ def validate(
 
 @click.command(cls=Command)
 @click.argument("source")
-@click.option(
-    "-o",
-    "--output",
-    "inbox",
-    type=click.Path(path_type=Path),
-    required=True,
-    help="Thư mục nhận (inbox) để lưu các tệp đính kèm.",
-)
+@output_option("Thư mục nhận (inbox) để lưu các tệp đính kèm.", "inbox")
 @click.option(
     "--since",
     type=click.DateTime(formats=["%Y-%m-%d", "%d/%m/%Y"]),

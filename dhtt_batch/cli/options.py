@@ -44,6 +44,13 @@ class OutputProblem(Problem):
     exit_code = EXIT_OUTPUT
 
 
+def output_option(help: str, dest: str = "output") -> Callable[[Any], Any]:
+    """`-o/--output PATH`, required: what every command that writes is told to write."""
+    return click.option(
+        "-o", "--output", dest, type=click.Path(path_type=Path), required=True, help=help
+    )
+
+
 def with_campaign(func: Callable[..., Any]) -> Callable[..., Any]:
     """Add `-c/--campaign` and pass the loaded Campaign and SpecSet to the command."""
 

@@ -14,7 +14,7 @@ from ..atomic import OutputError
 from ..campaign import Campaign
 from ..spec import SpecSet
 from .click_messages import Group
-from .options import EXIT_USAGE, OutputProblem, register_errors, with_campaign
+from .options import EXIT_USAGE, OutputProblem, output_option, register_errors, with_campaign
 
 
 def with_register(func: Callable[..., Any]) -> Callable[..., Any]:
@@ -194,13 +194,7 @@ def register_unlink(
 
 @register.command("export")
 @with_register
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(path_type=Path),
-    required=True,
-    help="Tệp .xlsx cần tạo.",
-)
+@output_option("Tệp .xlsx cần tạo.")
 @CRITERION_OPTION
 @MIN_YEARS_OPTION
 def register_export(
